@@ -1,0 +1,1 @@
+"""gigguard's composition root: settings, wiring and the CLI."""

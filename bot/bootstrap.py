@@ -1,0 +1,39 @@
+"""Wire settings, storage, knowledge and the FAQ engine into one Gigguard core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.database import create_engine, session_factory
+from bot.settings import Settings
+from core.clock import Clock, SystemClock
+from core.commands.context import Services
+from core.faq import build_faq_engine
+from core.knowledge import load_knowledge
+from core.service import Gigguard
+from core.storage.sql import SqlUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class App:
+    core: Gigguard
+    engine: AsyncEngine
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    """Build everything; nothing connects until the first request uses the database."""
+    knowledge = load_knowledge()
+    engine = create_engine(settings.database_url)
+    services = Services(
+        knowledge=knowledge,
+        uow=partial(SqlUnitOfWork, session_factory(engine)),
+        faq=build_faq_engine(knowledge),
+        clock=clock or SystemClock(),
+    )
+    return App(core=Gigguard(services), engine=engine)

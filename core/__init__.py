@@ -1,0 +1,1 @@
+"""gigguard core: platform-neutral policy knowledge, member status and commands."""

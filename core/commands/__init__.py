@@ -1,0 +1,1 @@
+"""The /optout subcommands, platform-neutral."""

@@ -1,0 +1,67 @@
+"""`ask`: answer a question from the FAQ, or decline and say what the bot can answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.commands.context import CommandContext
+from core.errors import UserInputError
+from core.faq.engine import FaqMatch, MatchKind
+from core.knowledge import Knowledge
+from core.replies import Button, Reply, Section
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A question's match and the text the bot replies with (shared by `ask` and `gigguard ask`)."""
+
+    match: FaqMatch
+    reply: Reply
+
+
+def compose_answer(knowledge: Knowledge, match: FaqMatch, *, with_details: bool = False) -> Reply:
+    msg = knowledge.message
+    if match.kind is MatchKind.GREETING:
+        return Reply(blocks=(Section(msg("greeting")),))
+    if match.kind is MatchKind.DECLINE or match.topic is None:
+        titles = "\n".join(f"• {t.title}" for t in knowledge.topics.values())
+        return Reply(
+            blocks=(Section(msg("decline", topics=titles)),),
+            buttons=(Button(msg("button_help"), "help"),),
+        )
+    topic = knowledge.topics[match.topic]
+    blocks = [Section(topic.answer, title=topic.title)]
+    buttons: list[Button] = []
+    if topic.details and with_details:
+        blocks.append(Section(topic.details))
+    elif topic.details:
+        buttons.append(Button(msg("button_more"), f"ask {topic.id}"))
+    if match.alternatives:
+        buttons.extend(
+            Button(msg("button_did_you_mean", title=knowledge.topics[alt].title), f"ask {alt}")
+            for alt in match.alternatives
+            if alt in knowledge.topics
+        )
+    return Reply(blocks=tuple(blocks), buttons=tuple(buttons), context=knowledge.cite(topic))
+
+
+def answer_question(knowledge: Knowledge, faq_match: FaqMatch) -> Answer:
+    return Answer(match=faq_match, reply=compose_answer(knowledge, faq_match))
+
+
+async def ask(ctx: CommandContext, args: str) -> Reply:
+    question = args.strip()
+    if not question:
+        raise UserInputError(ctx.msg("ask_empty"))
+    if question in ctx.knowledge.topics:  # a "More" or "Did you mean" button
+        exact = FaqMatch(kind=MatchKind.ANSWER, topic=question, confidence=1.0)
+        return compose_answer(ctx.knowledge, exact, with_details=True)
+    found = ctx.services.faq.match(question)
+    if found.kind is not MatchKind.GREETING:
+        key = ctx.request.actor.key
+        async with ctx.services.uow() as uow:
+            await uow.faq_stats.count_question(
+                platform=key.platform, workspace=key.workspace, topic=found.topic
+            )
+            await uow.commit()
+    return compose_answer(ctx.knowledge, found)

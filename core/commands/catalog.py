@@ -1,0 +1,48 @@
+"""The full list of /optout subcommands, in the order `help` shows them."""
+
+from __future__ import annotations
+
+from core.commands import ask, info, moderation, privacy, status
+from core.commands.context import CommandContext
+from core.commands.registry import Argument, CommandSpec, Registry
+from core.knowledge import Knowledge
+from core.replies import Reply, Section
+
+
+def build_registry(knowledge: Knowledge) -> Registry:
+    msg = knowledge.message
+    toggles = tuple(t.id for g in knowledge.toggle_marketplaces() for t in g.toggles)
+    toggle_arg = Argument("toggle", msg("arg_toggle"), (*toggles, status.ALL), required=True)
+    specs: list[CommandSpec] = []
+
+    async def show_help(ctx: CommandContext, args: str) -> Reply:
+        visible = [s for s in specs if ctx.request.actor.is_moderator or not s.moderator_only]
+        lines = "\n".join(f"/optout {s.usage}: {s.summary}" for s in visible)
+        return Reply(blocks=(Section(msg("help_intro"), title=msg("help_title")), Section(lines)))
+
+    specs += [
+        CommandSpec("help", msg("help_help"), show_help),
+        CommandSpec(
+            "guide", msg("help_guide"), info.guide,
+            Argument("marketplace", msg("arg_marketplace"), tuple(knowledge.guides)),
+        ),
+        CommandSpec("status", msg("help_status"), status.status),
+        CommandSpec("done", msg("help_done"), status.done, toggle_arg),
+        CommandSpec("undo", msg("help_undo"), status.undo, toggle_arg),
+        CommandSpec(
+            "ask", msg("help_ask"), ask.ask, Argument("question", msg("arg_question"), required=True)
+        ),
+        CommandSpec("compare", msg("help_compare"), info.compare),
+        CommandSpec("clause", msg("help_clause"), info.clause),
+        CommandSpec(
+            "contract", msg("help_contract"), info.contract,
+            Argument("client-opted-out", msg("arg_client"), info.CLIENT_ANSWERS, required=True),
+        ),
+        CommandSpec("my-data", msg("help_my_data"), privacy.my_data),
+        CommandSpec(
+            "forget-me", msg("help_forget_me"), privacy.forget_me,
+            Argument("confirm", msg("arg_confirm"), (privacy.CONFIRM,)),
+        ),
+        CommandSpec("stats", msg("help_stats"), moderation.stats, moderator_only=True),
+    ]
+    return Registry(specs)

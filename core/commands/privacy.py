@@ -1,0 +1,58 @@
+"""`my-data` and `forget-me`: members see and delete everything stored about them."""
+
+from __future__ import annotations
+
+import json
+
+from core.commands.context import CommandContext
+from core.ports import UnitOfWork
+from core.replies import Button, ButtonStyle, CodeBlock, Reply, Section
+from core.requests import Request
+
+CONFIRM = "confirm"
+
+
+async def export_member(uow: UnitOfWork, request: Request, toggle_ids: list[str]) -> dict[str, object]:
+    """The `my-data` document: the contract other parts of the product rely on."""
+    key = request.actor.key
+    profile = await uow.members.profile(key)
+    records = {r.toggle: r for r in await uow.members.toggles(key)}
+    toggles = {
+        toggle: {
+            "off": bool(records[toggle].off) if toggle in records else False,
+            "recorded_at": records[toggle].recorded_at.isoformat() if toggle in records else None,
+        }
+        for toggle in toggle_ids
+    }
+    return {
+        "member": {"platform": key.platform, "workspace": key.workspace, "user": key.user},
+        "toggles": toggles,
+        "muted": profile.muted if profile else False,
+        "timezone": profile.timezone if profile else None,
+        "reminders": [],
+    }
+
+
+async def my_data(ctx: CommandContext, args: str) -> Reply:
+    toggle_ids = [t.id for g in ctx.knowledge.toggle_marketplaces() for t in g.toggles]
+    async with ctx.services.uow() as uow:
+        document = await export_member(uow, ctx.request, toggle_ids)
+    return Reply(
+        blocks=(
+            Section(ctx.msg("my_data_intro"), title=ctx.msg("my_data_title")),
+            CodeBlock(json.dumps(document, indent=2)),
+        ),
+        data=document,
+    )
+
+
+async def forget_me(ctx: CommandContext, args: str) -> Reply:
+    if args.strip().lower() != CONFIRM:
+        return Reply(
+            blocks=(Section(ctx.msg("forget_me_ask")),),
+            buttons=(Button(ctx.msg("button_forget_me"), "forget-me confirm", ButtonStyle.DANGER),),
+        )
+    async with ctx.services.uow() as uow:
+        deleted = await uow.members.delete(ctx.request.actor.key)
+        await uow.commit()
+    return Reply(blocks=(Section(ctx.msg("forget_me_done", rows=deleted)),))

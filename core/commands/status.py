@@ -1,0 +1,54 @@
+"""`status`, `done`, `undo`: the member's own record of switched-off toggles."""
+
+from __future__ import annotations
+
+from core.commands.checklist import checklists
+from core.commands.context import CommandContext
+from core.errors import UserInputError
+from core.knowledge.models import MarketplaceGuide, ToggleInfo
+from core.replies import Reply, Section
+from core.text import quote
+
+ALL = "all"
+
+
+async def status(ctx: CommandContext, args: str) -> Reply:
+    return Reply(blocks=await checklists(ctx))
+
+
+def resolve_toggles(ctx: CommandContext, args: str) -> list[tuple[MarketplaceGuide, ToggleInfo]]:
+    """`all` or one toggle id -> the (marketplace, toggle) pairs it names."""
+    wanted = args.strip().lower()
+    pairs = [(g, t) for g in ctx.knowledge.toggle_marketplaces() for t in g.toggles]
+    if wanted == ALL:
+        return pairs
+    matching = [(g, t) for g, t in pairs if t.id == wanted]
+    if not matching:
+        valid = ", ".join([*(t.id for _, t in pairs), ALL])
+        if not wanted:
+            raise UserInputError(ctx.msg("toggle_missing", valid=valid))
+        raise UserInputError(ctx.msg("toggle_unknown", given=quote(args), valid=valid))
+    return matching
+
+
+async def _record(ctx: CommandContext, args: str, *, off: bool) -> Reply:
+    pairs = resolve_toggles(ctx, args)
+    now = ctx.now()
+    async with ctx.services.uow() as uow:
+        for guide, toggle in pairs:
+            await uow.members.set_toggle(
+                ctx.request.actor.key, marketplace=guide.id, toggle=toggle.id, off=off, at=now
+            )
+        await uow.commit()
+    names = ", ".join(toggle.name for _, toggle in pairs)
+    key = "recorded_off" if off else "recorded_on"
+    confirmation = Section(ctx.msg(key, toggles=names, date=now.date().isoformat()))
+    return Reply(blocks=(confirmation, *await checklists(ctx)))
+
+
+async def done(ctx: CommandContext, args: str) -> Reply:
+    return await _record(ctx, args, off=True)
+
+
+async def undo(ctx: CommandContext, args: str) -> Reply:
+    return await _record(ctx, args, off=False)

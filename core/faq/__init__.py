@@ -1,0 +1,1 @@
+"""FAQ retrieval: which topic a question is about, or a decline."""

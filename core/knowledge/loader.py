@@ -1,0 +1,98 @@
+"""Load the knowledge files and validate them, naming the file, the field and the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from core.errors import GigguardError
+from core.knowledge.models import (
+    Clause,
+    Comparison,
+    Knowledge,
+    MarketplaceGuide,
+    Source,
+    Topic,
+)
+
+DEFAULT_DIR = Path(__file__).parent / "data"
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class KnowledgeError(GigguardError):
+    """A knowledge file is missing, unreadable or invalid."""
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise KnowledgeError(f"{path}: file is missing") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _describe(exc: ValidationError, prefix: str = "") -> str:
+    problems = []
+    for err in exc.errors():
+        field = ".".join(str(part) for part in (prefix, *err["loc"]) if part != "")
+        problems.append(f"field {field or '(top level)'}: {err['msg']}")
+    return "; ".join(problems)
+
+
+def _validate(model: type[Model], raw: Any, path: Path, prefix: str = "") -> Model:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise KnowledgeError(f"{path}: {_describe(exc, prefix)}") from exc
+
+
+def _validate_list(model: type[Model], path: Path) -> list[Model]:
+    raw = _read_yaml(path)
+    if not isinstance(raw, list):
+        raise KnowledgeError(f"{path}: expected a list of entries")
+    return [_validate(model, item, path, prefix=f"[{i}]") for i, item in enumerate(raw)]
+
+
+def _by_id(items: list[Model], path: Path) -> dict[str, Model]:
+    result: dict[str, Model] = {}
+    for item in items:
+        item_id = item.id  # type: ignore[attr-defined]
+        if item_id in result:
+            raise KnowledgeError(f"{path}: duplicate id {item_id!r}")
+        result[item_id] = item
+    return result
+
+
+def load_knowledge(directory: Path = DEFAULT_DIR) -> Knowledge:
+    """Read every knowledge file under `directory`; raise KnowledgeError on the first problem."""
+    guides_dir = directory / "marketplaces"
+    guide_files = sorted(guides_dir.glob("*.yaml"))
+    if not guide_files:
+        raise KnowledgeError(f"{guides_dir}: no marketplace guide files")
+    guides = _by_id(
+        [_validate(MarketplaceGuide, _read_yaml(path), path) for path in guide_files], guides_dir
+    )
+    messages = _read_yaml(directory / "messages.yaml")
+    if not isinstance(messages, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in messages.items()
+    ):
+        raise KnowledgeError(f"{directory / 'messages.yaml'}: expected a mapping of key: text")
+    parts = {
+        "sources": _by_id(_validate_list(Source, directory / "sources.yaml"), directory),
+        "topics": _by_id(_validate_list(Topic, directory / "topics.yaml"), directory),
+        "guides": guides,
+        "comparison": _validate(
+            Comparison, _read_yaml(directory / "comparison.yaml"), directory / "comparison.yaml"
+        ),
+        "clause": _validate(Clause, _read_yaml(directory / "clause.yaml"), directory / "clause.yaml"),
+        "messages": messages,
+    }
+    try:
+        return Knowledge(**parts)
+    except ValidationError as exc:
+        raise KnowledgeError(f"{directory}: {_describe(exc)}") from exc

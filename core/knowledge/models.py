@@ -1,0 +1,136 @@
+"""Schemas of the knowledge files. Every fact names its sources and when it was last checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    id: Id
+    title: Text
+    url: HttpUrl
+
+
+class Sourced(Strict):
+    """A fact: where it comes from, when it was last checked, since when the policy applies."""
+
+    sources: list[Id] = Field(min_length=1)
+    last_checked: dt.date
+    effective: dt.date | None = None
+
+
+class Topic(Sourced):
+    id: Id
+    title: Text
+    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+    details: Text | None = None
+
+
+class Step(Strict):
+    title: Text
+    text: Text
+
+
+class ToggleInfo(Strict):
+    id: Id
+    name: Text
+    covers: Text
+    controlled_by: Text
+    double_opt_in: bool
+
+
+class MarketplaceGuide(Sourced):
+    id: Id
+    name: Text
+    summary: Text
+    steps: list[Step] = Field(min_length=1)
+    toggles: list[ToggleInfo] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def toggle_ids_unique(self) -> MarketplaceGuide:
+        ids = [t.id for t in self.toggles]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"duplicate toggle ids in {self.id}: {ids}")
+        return self
+
+
+class ComparisonRow(Sourced):
+    feature: Text
+    values: dict[Id, Text]
+
+
+class Comparison(Strict):
+    title: Text
+    marketplaces: list[Id] = Field(min_length=2)
+    rows: list[ComparisonRow] = Field(min_length=1)
+    verdict: Text
+
+    @model_validator(mode="after")
+    def every_row_covers_every_marketplace(self) -> Comparison:
+        for row in self.rows:
+            if set(row.values) != set(self.marketplaces):
+                raise ValueError(
+                    f"row {row.feature!r} has values for {sorted(row.values)}, "
+                    f"expected {sorted(self.marketplaces)}"
+                )
+        return self
+
+
+class Clause(Sourced):
+    title: Text
+    usage: Text
+    text: Text
+
+
+class Knowledge(Strict):
+    """Everything the bot knows, cross-checked: every source id referenced exists."""
+
+    sources: dict[Id, Source]
+    topics: dict[Id, Topic]
+    guides: dict[Id, MarketplaceGuide]
+    comparison: Comparison
+    clause: Clause
+    messages: dict[str, str]
+
+    @model_validator(mode="after")
+    def references_resolve(self) -> Knowledge:
+        facts: list[tuple[str, Sourced]] = [
+            *((f"topic {t.id}", t) for t in self.topics.values()),
+            *((f"guide {g.id}", g) for g in self.guides.values()),
+            *((f"comparison row {r.feature!r}", r) for r in self.comparison.rows),
+            ("clause", self.clause),
+        ]
+        for where, fact in facts:
+            missing = [s for s in fact.sources if s not in self.sources]
+            if missing:
+                raise ValueError(f"{where} cites unknown source(s) {missing}")
+        unknown = [m for m in self.comparison.marketplaces if m not in self.guides]
+        if unknown:
+            raise ValueError(f"comparison names marketplaces without a guide: {unknown}")
+        return self
+
+    def message(self, key: str, **values: object) -> str:
+        """A UI string from messages.yaml, formatted with `values`."""
+        return self.messages[key].format(**values)
+
+    def toggle_marketplaces(self) -> list[MarketplaceGuide]:
+        """Marketplaces whose members have account toggles to switch off."""
+        return [g for g in self.guides.values() if g.toggles]
+
+    def cite(self, fact: Sourced) -> str:
+        """`Source: <title> (<url>), last checked <date>` for the fact's first source."""
+        source = self.sources[fact.sources[0]]
+        return self.message(
+            "source_line", title=source.title, url=source.url, checked=fact.last_checked.isoformat()
+        )

@@ -1,0 +1,77 @@
+"""The platform-neutral reply model; each adapter renders it (Block Kit, embeds, plain text).
+
+Text in a reply is plain text: user-supplied fragments have already been cleaned by core, and
+each adapter escapes for its own markup. Buttons carry a command line as their action, so a
+click is dispatched exactly like the typed command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ButtonStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    command: str  # the command line a click runs, e.g. "done communications"
+    style: ButtonStyle = ButtonStyle.DEFAULT
+
+    @property
+    def action_id(self) -> str:
+        """A stable id derived from the command, usable as Slack action_id / Discord custom_id."""
+        return "gigguard:" + self.command.replace(" ", ":")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    text: str
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """Text meant to be copied verbatim (the no-AI clause, JSON exports)."""
+
+    text: str
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    label: str
+    done: bool
+    detail: str = ""
+    button: Button | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    title: str
+    items: tuple[ChecklistItem, ...]
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    title: str | None = None
+
+
+Block = Section | CodeBlock | Checklist | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    blocks: tuple[Block, ...]
+    buttons: tuple[Button, ...] = ()
+    context: str | None = None  # a footnote line: source and last-checked date
+    ephemeral: bool = True
+    data: dict[str, object] | None = field(default=None, compare=False)  # machine-readable payload

@@ -1,0 +1,79 @@
+"""The one core object every adapter talks to: a request in, a platform-neutral reply out."""
+
+from __future__ import annotations
+
+import logging
+
+from core.commands.ask import Answer, answer_question
+from core.commands.catalog import build_registry
+from core.commands.context import CommandContext, Services
+from core.commands.registry import CommandSpec, Registry
+from core.errors import StorageError, UserInputError
+from core.knowledge import Knowledge
+from core.replies import Reply, Section
+from core.requests import Origin, Request
+from core.text import clean_input, quote
+
+log = logging.getLogger(__name__)
+
+
+class Gigguard:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.registry: Registry = build_registry(services.knowledge)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.services.knowledge
+
+    async def handle(self, request: Request) -> Reply:
+        """Run one request. Expected failures become friendly replies; nothing half-written."""
+        try:
+            text = clean_input(request.text)
+            spec, args = self._route(request, text)
+            if spec.moderator_only and not request.actor.is_moderator:
+                key = request.actor.key
+                log.warning(
+                    "moderator command refused: command=%s platform=%s workspace=%s user=%s",
+                    spec.name, key.platform, key.workspace, key.user,
+                )
+                return self._error(self.knowledge.message("moderator_only", command=spec.name))
+            return await spec.handler(CommandContext(request, self.services), args)
+        except UserInputError as exc:
+            return self._error(str(exc))
+        except StorageError:
+            log.exception("storage failure while handling a request")
+            return self._error(self.knowledge.message("storage_error"))
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question without a member (the `gigguard ask` CLI); nothing is stored."""
+        try:
+            text = clean_input(question)
+        except UserInputError:
+            text = ""
+        return answer_question(self.knowledge, self.services.faq.match(text))
+
+    def _route(self, request: Request, text: str) -> tuple[CommandSpec, str]:
+        name, _, args = text.partition(" ")
+        name, args = name.lower(), args.strip()
+        ask_spec = self.registry.get("ask")
+        assert ask_spec is not None
+        if request.origin is Origin.DM_TEXT:
+            # Free text in a DM is a question, unless it reads exactly like a subcommand.
+            spec = self.registry.get(name)
+            if spec is not None and spec.accepts(args):
+                return spec, args
+            return ask_spec, text
+        if not name:
+            spec = self.registry.get("help")
+            assert spec is not None
+            return spec, ""
+        spec = self.registry.get(name)
+        if spec is None:
+            closest = self.registry.closest(name, moderator=request.actor.is_moderator)
+            key = "unknown_command_suggest" if closest else "unknown_command"
+            raise UserInputError(self.knowledge.message(key, given=quote(name), closest=closest))
+        return spec, args
+
+    def _error(self, text: str) -> Reply:
+        return Reply(blocks=(Section(text),), ephemeral=True)

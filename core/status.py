@@ -1,0 +1,33 @@
+"""A member's opt-out status: which toggles they recorded as switched off, and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.identity import MemberKey
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleRecord:
+    marketplace: str
+    toggle: str
+    off: bool
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MemberProfile:
+    key: MemberKey
+    timezone: str | None
+    muted: bool
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleCounts:
+    """Aggregate progress of one community on one marketplace's toggles."""
+
+    members: int
+    finished: int  # members with every toggle switched off
+    per_toggle: dict[str, int]

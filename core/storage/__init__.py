@@ -1,0 +1,1 @@
+"""SQLModel tables and the SQL implementation of core's storage ports."""

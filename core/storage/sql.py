@@ -1,0 +1,194 @@
+"""SQL implementation of the storage ports on an AsyncSession (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.errors import StorageError
+from core.identity import MemberKey
+from core.status import MemberProfile, ToggleCounts, ToggleRecord
+from core.storage.tables import FaqTopicCount, Member, ToggleStatus
+
+DECLINED_TOPIC = ""
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _member_filter(key: MemberKey):  # type: ignore[no-untyped-def]
+    return (
+        (Member.platform == key.platform)
+        & (Member.workspace == key.workspace)
+        & (Member.user_id == key.user)
+    )
+
+
+class SqlMemberRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _member(self, key: MemberKey) -> Member | None:
+        result = await self._session.execute(select(Member).where(_member_filter(key)))
+        return result.scalar_one_or_none()
+
+    async def _member_or_create(self, key: MemberKey, at: dt.datetime) -> Member:
+        member = await self._member(key)
+        if member is not None:
+            return member
+        try:
+            async with self._session.begin_nested():
+                member = Member(
+                    platform=key.platform, workspace=key.workspace, user_id=key.user, created_at=at
+                )
+                self._session.add(member)
+            return member
+        except IntegrityError:  # created concurrently by another request
+            existing = await self._member(key)
+            if existing is None:
+                raise
+            return existing
+
+    async def profile(self, key: MemberKey) -> MemberProfile | None:
+        member = await self._member(key)
+        if member is None:
+            return None
+        return MemberProfile(
+            key=key, timezone=member.timezone, muted=member.muted,
+            created_at=as_utc(member.created_at),
+        )
+
+    async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
+        result = await self._session.execute(
+            select(ToggleStatus).join(Member).where(_member_filter(key))
+        )
+        return [
+            ToggleRecord(
+                marketplace=row.marketplace, toggle=row.toggle, off=row.off,
+                recorded_at=as_utc(row.recorded_at),
+            )
+            for row in result.scalars()
+        ]
+
+    async def set_toggle(
+        self, key: MemberKey, *, marketplace: str, toggle: str, off: bool, at: dt.datetime
+    ) -> None:
+        member = await self._member_or_create(key, at)
+        assert member.id is not None
+        row = await self._session.get(ToggleStatus, (member.id, marketplace, toggle))
+        if row is None:
+            self._session.add(
+                ToggleStatus(
+                    member_id=member.id, marketplace=marketplace, toggle=toggle, off=off,
+                    recorded_at=at,
+                )
+            )
+        else:
+            row.off = off
+            row.recorded_at = at
+
+    async def delete(self, key: MemberKey) -> int:
+        member = await self._member(key)
+        if member is None:
+            return 0
+        toggles = await self._session.execute(
+            delete(ToggleStatus).where(ToggleStatus.member_id == member.id)  # type: ignore[arg-type]
+        )
+        await self._session.delete(member)
+        return int(toggles.rowcount or 0) + 1  # type: ignore[attr-defined]
+
+    async def toggle_counts(
+        self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
+    ) -> ToggleCounts:
+        members = await self._session.scalar(
+            select(func.count()).select_from(Member).where(
+                (Member.platform == platform) & (Member.workspace == workspace)
+            )
+        )
+        off_rows = (
+            select(ToggleStatus.member_id, ToggleStatus.toggle)
+            .join(Member)
+            .where(
+                (Member.platform == platform)
+                & (Member.workspace == workspace)
+                & (ToggleStatus.marketplace == marketplace)
+                & ToggleStatus.off  # type: ignore[arg-type]
+                & ToggleStatus.toggle.in_(toggles)  # type: ignore[attr-defined]
+            )
+            .subquery()
+        )
+        per_toggle_rows = await self._session.execute(
+            select(off_rows.c.toggle, func.count()).group_by(off_rows.c.toggle)
+        )
+        per_toggle = {toggle: 0 for toggle in toggles} | dict(per_toggle_rows.tuples().all())
+        finished = await self._session.scalar(
+            select(func.count()).select_from(
+                select(off_rows.c.member_id)
+                .group_by(off_rows.c.member_id)
+                .having(func.count() == len(toggles))
+                .subquery()
+            )
+        )
+        return ToggleCounts(members=members or 0, finished=finished or 0, per_toggle=per_toggle)
+
+
+class SqlFaqStatsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def count_question(self, *, platform: str, workspace: str, topic: str | None) -> None:
+        ident = (platform, workspace, topic or DECLINED_TOPIC)
+        row = await self._session.get(FaqTopicCount, ident)
+        if row is None:
+            self._session.add(
+                FaqTopicCount(platform=platform, workspace=workspace, topic=ident[2], count=1)
+            )
+        else:
+            row.count += 1
+
+    async def topic_counts(self, *, platform: str, workspace: str) -> dict[str | None, int]:
+        result = await self._session.execute(
+            select(FaqTopicCount).where(
+                (FaqTopicCount.platform == platform) & (FaqTopicCount.workspace == workspace)
+            )
+        )
+        return {(row.topic or None): row.count for row in result.scalars()}
+
+
+class SqlUnitOfWork:
+    """One session, one transaction. Driver errors surface as StorageError, rolled back."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def __aenter__(self) -> Self:
+        self._session = self._session_factory()
+        self.members = SqlMemberRepository(self._session)
+        self.faq_stats = SqlFaqStatsRepository(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+        if isinstance(exc, SQLAlchemyError):
+            raise StorageError("the database could not complete the request", exc) from exc
+
+    async def commit(self) -> None:
+        try:
+            await self._session.commit()
+        except SQLAlchemyError as exc:
+            raise StorageError("the database could not save the change", exc) from exc

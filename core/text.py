@@ -1,0 +1,35 @@
+"""Cleaning member-typed text before core looks at it or echoes any of it back."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from core.errors import UserInputError
+
+MAX_INPUT_CHARS = 2000
+_ECHO_CHARS = 60
+# Markup that could ping people or change rendering on Slack or Discord if echoed back.
+_MARKUP = re.compile(r"[<>@*_~`|\\#\[\]]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_input(text: str) -> str:
+    """Drop control and format characters, collapse whitespace, refuse overlong input."""
+    if len(text) > MAX_INPUT_CHARS:
+        raise UserInputError(
+            f"That message is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}. "
+            "Please shorten it and try again."
+        )
+    visible = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in text
+    )
+    return _SPACES.sub(" ", visible).strip()
+
+
+def quote(text: str) -> str:
+    """A short, inert rendering of member text, safe to echo on any platform."""
+    inert = _MARKUP.sub("", text)
+    if len(inert) > _ECHO_CHARS:
+        inert = inert[: _ECHO_CHARS - 1] + "…"
+    return f"“{inert}”"

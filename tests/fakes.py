@@ -1,0 +1,119 @@
+"""Hand-written fakes of core's ports (no mocks): a clock tests move, in-memory storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import TracebackType
+from typing import Self
+
+from core.errors import StorageError
+from core.faq.engine import FaqMatch, MatchKind
+from core.identity import MemberKey
+from core.status import MemberProfile, ToggleCounts, ToggleRecord
+
+
+class ManualClock:
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.current = start or dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return self.current
+
+    def advance(self, delta: dt.timedelta) -> None:
+        self.current += delta
+
+
+class FixedFaq:
+    """An FAQ engine that always gives the same match (for tests of everything but retrieval)."""
+
+    def __init__(self, match: FaqMatch | None = None) -> None:
+        self.result = match or FaqMatch(MatchKind.ANSWER, "what-changed", 0.9)
+        self.questions: list[str] = []
+
+    def match(self, question: str) -> FaqMatch:
+        self.questions.append(question)
+        return self.result
+
+
+class InMemoryStore:
+    """Committed state shared by every unit of work made from it."""
+
+    def __init__(self) -> None:
+        self.profiles: dict[MemberKey, MemberProfile] = {}
+        self.toggles: dict[tuple[MemberKey, str, str], ToggleRecord] = {}
+        self.topic_counts: dict[tuple[str, str, str | None], int] = {}
+        self.fail_on_commit = False
+
+
+class InMemoryMembers:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def profile(self, key: MemberKey) -> MemberProfile | None:
+        return self._uow.profiles.get(key)
+
+    async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
+        return [r for (k, _, _), r in self._uow.toggles.items() if k == key]
+
+    async def set_toggle(
+        self, key: MemberKey, *, marketplace: str, toggle: str, off: bool, at: dt.datetime
+    ) -> None:
+        self._uow.profiles.setdefault(key, MemberProfile(key, None, False, at))
+        self._uow.toggles[(key, marketplace, toggle)] = ToggleRecord(marketplace, toggle, off, at)
+
+    async def delete(self, key: MemberKey) -> int:
+        doomed = [ident for ident in self._uow.toggles if ident[0] == key]
+        for ident in doomed:
+            del self._uow.toggles[ident]
+        return len(doomed) + (self._uow.profiles.pop(key, None) is not None)
+
+    async def toggle_counts(
+        self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
+    ) -> ToggleCounts:
+        keys = [k for k in self._uow.profiles if (k.platform, k.workspace) == (platform, workspace)]
+        off = {
+            (k, t) for (k, m, t), r in self._uow.toggles.items()
+            if k in keys and m == marketplace and r.off and t in toggles
+        }
+        per_toggle = {t: sum(1 for _, tt in off if tt == t) for t in toggles}
+        finished = sum(1 for k in keys if all((k, t) in off for t in toggles))
+        return ToggleCounts(members=len(keys), finished=finished, per_toggle=per_toggle)
+
+
+class InMemoryFaqStats:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def count_question(self, *, platform: str, workspace: str, topic: str | None) -> None:
+        ident = (platform, workspace, topic)
+        self._uow.topic_counts[ident] = self._uow.topic_counts.get(ident, 0) + 1
+
+    async def topic_counts(self, *, platform: str, workspace: str) -> dict[str | None, int]:
+        return {t: n for (p, w, t), n in self._uow.topic_counts.items() if (p, w) == (platform, workspace)}
+
+
+class InMemoryUnitOfWork:
+    """Works on copies; `commit()` publishes them to the store, leaving without it discards."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+
+    async def __aenter__(self) -> Self:
+        self.profiles = dict(self._store.profiles)
+        self.toggles = dict(self._store.toggles)
+        self.topic_counts = dict(self._store.topic_counts)
+        self.members = InMemoryMembers(self)
+        self.faq_stats = InMemoryFaqStats(self)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        if self._store.fail_on_commit:
+            raise StorageError("injected failure")
+        self._store.profiles = self.profiles
+        self._store.toggles = self.toggles
+        self._store.topic_counts = self.topic_counts
