@@ -11,7 +11,7 @@ from bot.database import create_engine, session_factory
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.context import Services
-from core.faq import build_faq_engine
+from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
 from core.service import Gigguard
 from core.storage.sql import SqlUnitOfWork

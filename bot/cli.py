@@ -59,7 +59,9 @@ def run(
         list[Platform] | None,
         typer.Option(help="Adapters to start (default: every configured one, else the console)."),
     ] = None,
-    http: Annotated[bool, typer.Option(help="Slack: serve HTTP events instead of Socket Mode.")] = False,
+    http: Annotated[
+        bool, typer.Option(help="Slack: serve HTTP events instead of Socket Mode.")
+    ] = False,
     host: Annotated[str, typer.Option(help="Slack HTTP mode: address to bind.")] = "0.0.0.0",
     port: Annotated[int, typer.Option(help="Slack HTTP mode: port to listen on.")] = 3000,
 ) -> None:
@@ -74,7 +76,9 @@ def run(
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="The question, or - to read one per line from stdin.")],
+    question: Annotated[
+        str, typer.Argument(help="The question, or - to read one per line from stdin.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,
 ) -> None:
     """Answer FAQ questions without a chat platform."""

@@ -23,6 +23,10 @@ class JsonFormatter(logging.Formatter):
 def setup_logging(level: str, *, as_json: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        JsonFormatter()
+        if as_json
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # Alembic narrates every migration step at INFO; only its problems matter at start-up.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -16,8 +16,14 @@ log = logging.getLogger(__name__)
 
 
 def configured_platforms(settings: Settings) -> list[str]:
-    found = [name for name, ok in (("slack", settings.slack_configured),
-                                   ("discord", settings.discord_configured)) if ok]
+    found = [
+        name
+        for name, ok in (
+            ("slack", settings.slack_configured),
+            ("discord", settings.discord_configured),
+        )
+        if ok
+    ]
     return found or ["console"]
 
 
@@ -26,7 +32,9 @@ def _console(app: App, *, user: str, moderator: bool) -> Coroutine[Any, Any, Non
     return run_console(session, banner=app.core.knowledge.message("console_banner"))
 
 
-def _slack(app: App, settings: Settings, *, http: bool, host: str, port: int) -> Coroutine[Any, Any, None]:
+def _slack(
+    app: App, settings: Settings, *, http: bool, host: str, port: int
+) -> Coroutine[Any, Any, None]:
     from adapters.slack.config import SlackConfig
     from adapters.slack.runner import run_slack
 
@@ -34,7 +42,9 @@ def _slack(app: App, settings: Settings, *, http: bool, host: str, port: int) ->
     config = SlackConfig(
         bot_token=settings.slack_bot_token.get_secret_value(),
         signing_secret=(
-            settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else None
         ),
         app_token=settings.slack_app_token.get_secret_value() if settings.slack_app_token else None,
         api_url=settings.slack_api_url,

@@ -36,7 +36,9 @@ class Settings(BaseSettings):
     discord_moderator_role: str | None = Field(
         None, validation_alias="GIGGUARD_DISCORD_MODERATOR_ROLE"
     )
-    discord_shards: Literal["1", "auto"] | int = Field(1, validation_alias="GIGGUARD_DISCORD_SHARDS")
+    discord_shards: Literal["1", "auto"] | int = Field(
+        1, validation_alias="GIGGUARD_DISCORD_SHARDS"
+    )
 
     @property
     def slack_moderator_ids(self) -> frozenset[str]:

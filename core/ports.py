@@ -1,4 +1,4 @@
-"""What core needs from the outside world. Services receive these; adapters and bot/ provide them."""
+"""What core needs from the outside world: services receive these, bot/ provides them."""
 
 from __future__ import annotations
 

@@ -28,8 +28,12 @@ def render_block(block: Block) -> str:
 
 def render_table(headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> str:
     widths = [max(len(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
+
     def fmt(row: tuple[str, ...]) -> str:
-        return " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        return " | ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+
     rule = "-+-".join("-" * width for width in widths)
     return "\n".join([fmt(headers), rule, *(fmt(row) for row in rows)])
 

@@ -35,7 +35,10 @@ class Gigguard:
                 key = request.actor.key
                 log.warning(
                     "moderator command refused: command=%s platform=%s workspace=%s user=%s",
-                    spec.name, key.platform, key.workspace, key.user,
+                    spec.name,
+                    key.platform,
+                    key.workspace,
+                    key.user,
                 )
                 return self._error(self.knowledge.message("moderator_only", command=spec.name))
             return await spec.handler(CommandContext(request, self.services), args)

@@ -72,7 +72,8 @@ class InMemoryMembers:
     ) -> ToggleCounts:
         keys = [k for k in self._uow.profiles if (k.platform, k.workspace) == (platform, workspace)]
         off = {
-            (k, t) for (k, m, t), r in self._uow.toggles.items()
+            (k, t)
+            for (k, m, t), r in self._uow.toggles.items()
             if k in keys and m == marketplace and r.off and t in toggles
         }
         per_toggle = {t: sum(1 for _, tt in off if tt == t) for t in toggles}
@@ -89,7 +90,11 @@ class InMemoryFaqStats:
         self._uow.topic_counts[ident] = self._uow.topic_counts.get(ident, 0) + 1
 
     async def topic_counts(self, *, platform: str, workspace: str) -> dict[str | None, int]:
-        return {t: n for (p, w, t), n in self._uow.topic_counts.items() if (p, w) == (platform, workspace)}
+        return {
+            t: n
+            for (p, w, t), n in self._uow.topic_counts.items()
+            if (p, w) == (platform, workspace)
+        }
 
 
 class InMemoryUnitOfWork:
@@ -107,7 +112,10 @@ class InMemoryUnitOfWork:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         return None
 

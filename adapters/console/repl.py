@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import sys
 from pathlib import Path
 
@@ -16,10 +17,8 @@ PROMPT = "you> "
 def _enable_history() -> None:
     import readline  # only for a person at a terminal
 
-    try:
+    with contextlib.suppress(OSError):  # no history yet
         readline.read_history_file(HISTORY_FILE)
-    except OSError:
-        pass
     readline.set_history_length(500)
     atexit.register(readline.write_history_file, HISTORY_FILE)
 

@@ -23,24 +23,33 @@ def build_registry(knowledge: Knowledge) -> Registry:
     specs += [
         CommandSpec("help", msg("help_help"), show_help),
         CommandSpec(
-            "guide", msg("help_guide"), info.guide,
+            "guide",
+            msg("help_guide"),
+            info.guide,
             Argument("marketplace", msg("arg_marketplace"), tuple(knowledge.guides)),
         ),
         CommandSpec("status", msg("help_status"), status.status),
         CommandSpec("done", msg("help_done"), status.done, toggle_arg),
         CommandSpec("undo", msg("help_undo"), status.undo, toggle_arg),
         CommandSpec(
-            "ask", msg("help_ask"), ask.ask, Argument("question", msg("arg_question"), required=True)
+            "ask",
+            msg("help_ask"),
+            ask.ask,
+            Argument("question", msg("arg_question"), required=True),
         ),
         CommandSpec("compare", msg("help_compare"), info.compare),
         CommandSpec("clause", msg("help_clause"), info.clause),
         CommandSpec(
-            "contract", msg("help_contract"), info.contract,
+            "contract",
+            msg("help_contract"),
+            info.contract,
             Argument("client-opted-out", msg("arg_client"), info.CLIENT_ANSWERS, required=True),
         ),
         CommandSpec("my-data", msg("help_my_data"), privacy.my_data),
         CommandSpec(
-            "forget-me", msg("help_forget_me"), privacy.forget_me,
+            "forget-me",
+            msg("help_forget_me"),
+            privacy.forget_me,
             Argument("confirm", msg("arg_confirm"), (privacy.CONFIRM,)),
         ),
         CommandSpec("stats", msg("help_stats"), moderation.stats, moderator_only=True),

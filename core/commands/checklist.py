@@ -37,8 +37,9 @@ def build_checklist(
             "checklist_left", done=len(items) - len(left), total=len(items), left=", ".join(left)
         )
     )
-    return Checklist(title=ctx.msg("checklist_title", marketplace=guide.name), items=items,
-                     summary=summary)
+    return Checklist(
+        title=ctx.msg("checklist_title", marketplace=guide.name), items=items, summary=summary
+    )
 
 
 async def load_records(ctx: CommandContext) -> list[ToggleRecord]:
@@ -48,4 +49,6 @@ async def load_records(ctx: CommandContext) -> list[ToggleRecord]:
 
 async def checklists(ctx: CommandContext) -> tuple[Checklist, ...]:
     records = await load_records(ctx)
-    return tuple(build_checklist(ctx, guide, records) for guide in ctx.knowledge.toggle_marketplaces())
+    return tuple(
+        build_checklist(ctx, guide, records) for guide in ctx.knowledge.toggle_marketplaces()
+    )

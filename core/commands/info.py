@@ -69,7 +69,11 @@ async def contract(ctx: CommandContext, args: str) -> Reply:
     client = args.strip().lower()
     if client not in CLIENT_ANSWERS:
         raise UserInputError(
-            ctx.msg("contract_usage", given=quote(args) if client else "", valid="|".join(CLIENT_ANSWERS))
+            ctx.msg(
+                "contract_usage",
+                given=quote(args) if client else "",
+                valid="|".join(CLIENT_ANSWERS),
+            )
         )
     records = {(r.marketplace, r.toggle): r.off for r in await load_records(ctx)}
     rows = []
@@ -82,8 +86,11 @@ async def contract(ctx: CommandContext, args: str) -> Reply:
     return Reply(
         blocks=(
             Table(
-                headers=(ctx.msg("contract_category"), ctx.msg("contract_can_train"),
-                         ctx.msg("contract_why")),
+                headers=(
+                    ctx.msg("contract_category"),
+                    ctx.msg("contract_can_train"),
+                    ctx.msg("contract_why"),
+                ),
                 rows=tuple(rows),
                 title=ctx.msg("contract_title", client=client),
             ),
@@ -105,4 +112,3 @@ def _contract_verdict(
     if client == "no":
         return ctx.msg("contract_yes"), ctx.msg("contract_both_on")
     return ctx.msg("contract_maybe"), ctx.msg("contract_client_unknown")
-

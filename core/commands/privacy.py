@@ -12,7 +12,9 @@ from core.requests import Request
 CONFIRM = "confirm"
 
 
-async def export_member(uow: UnitOfWork, request: Request, toggle_ids: list[str]) -> dict[str, object]:
+async def export_member(
+    uow: UnitOfWork, request: Request, toggle_ids: list[str]
+) -> dict[str, object]:
     """The `my-data` document: the contract other parts of the product rely on."""
     key = request.actor.key
     profile = await uow.members.profile(key)

@@ -5,7 +5,7 @@ Adapters read the specs to build their own command surfaces (Discord options, he
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -52,7 +52,7 @@ class Registry:
     def __init__(self, specs: Iterable[CommandSpec]) -> None:
         self._specs = {spec.name: spec for spec in specs}
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[CommandSpec]:
         return iter(self._specs.values())
 
     def get(self, name: str) -> CommandSpec | None:
@@ -66,7 +66,11 @@ class Registry:
         """
         limit = max(2, len(name) // 3)
         ranked = sorted(
-            (DamerauLevenshtein.distance(name, spec.name), abs(len(name) - len(spec.name)), spec.name)
+            (
+                DamerauLevenshtein.distance(name, spec.name),
+                abs(len(name) - len(spec.name)),
+                spec.name,
+            )
             for spec in self._specs.values()
             if moderator or not spec.moderator_only
         )

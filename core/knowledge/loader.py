@@ -82,17 +82,20 @@ def load_knowledge(directory: Path = DEFAULT_DIR) -> Knowledge:
         isinstance(k, str) and isinstance(v, str) for k, v in messages.items()
     ):
         raise KnowledgeError(f"{directory / 'messages.yaml'}: expected a mapping of key: text")
-    parts = {
-        "sources": _by_id(_validate_list(Source, directory / "sources.yaml"), directory),
-        "topics": _by_id(_validate_list(Topic, directory / "topics.yaml"), directory),
-        "guides": guides,
-        "comparison": _validate(
-            Comparison, _read_yaml(directory / "comparison.yaml"), directory / "comparison.yaml"
-        ),
-        "clause": _validate(Clause, _read_yaml(directory / "clause.yaml"), directory / "clause.yaml"),
-        "messages": messages,
-    }
+    sources = _by_id(_validate_list(Source, directory / "sources.yaml"), directory)
+    topics = _by_id(_validate_list(Topic, directory / "topics.yaml"), directory)
+    comparison = _validate(
+        Comparison, _read_yaml(directory / "comparison.yaml"), directory / "comparison.yaml"
+    )
+    clause = _validate(Clause, _read_yaml(directory / "clause.yaml"), directory / "clause.yaml")
     try:
-        return Knowledge(**parts)
+        return Knowledge(
+            sources=sources,
+            topics=topics,
+            guides=guides,
+            comparison=comparison,
+            clause=clause,
+            messages=messages,
+        )
     except ValidationError as exc:
         raise KnowledgeError(f"{directory}: {_describe(exc)}") from exc

@@ -6,14 +6,16 @@ import datetime as dt
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from core.errors import StorageError
 from core.identity import MemberKey
 from core.status import MemberProfile, ToggleCounts, ToggleRecord
 from core.storage.tables import FaqTopicCount, Member, ToggleStatus
+from core.storage.upsert import upsert
 
 DECLINED_TOPIC = ""
 
@@ -23,12 +25,16 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _member_filter(key: MemberKey):  # type: ignore[no-untyped-def]
-    return (
-        (Member.platform == key.platform)
-        & (Member.workspace == key.workspace)
-        & (Member.user_id == key.user)
+def _member_filter(key: MemberKey) -> ColumnElement[bool]:
+    return and_(
+        col(Member.platform) == key.platform,
+        col(Member.workspace) == key.workspace,
+        col(Member.user_id) == key.user,
     )
+
+
+def _community_filter(platform: str, workspace: str) -> ColumnElement[bool]:
+    return and_(col(Member.platform) == platform, col(Member.workspace) == workspace)
 
 
 class SqlMemberRepository:
@@ -39,29 +45,25 @@ class SqlMemberRepository:
         result = await self._session.execute(select(Member).where(_member_filter(key)))
         return result.scalar_one_or_none()
 
-    async def _member_or_create(self, key: MemberKey, at: dt.datetime) -> Member:
-        member = await self._member(key)
-        if member is not None:
-            return member
-        try:
-            async with self._session.begin_nested():
-                member = Member(
-                    platform=key.platform, workspace=key.workspace, user_id=key.user, created_at=at
-                )
-                self._session.add(member)
-            return member
-        except IntegrityError:  # created concurrently by another request
-            existing = await self._member(key)
-            if existing is None:
-                raise
-            return existing
+    async def _member_id(self, key: MemberKey, at: dt.datetime) -> int:
+        """The member's id, creating the row if needed; safe against concurrent creation."""
+        await self._session.execute(
+            upsert(self._session, Member)
+            .values(platform=key.platform, workspace=key.workspace, user_id=key.user, created_at=at)
+            .on_conflict_do_nothing()
+        )
+        member_id = await self._session.scalar(select(col(Member.id)).where(_member_filter(key)))
+        assert member_id is not None
+        return member_id
 
     async def profile(self, key: MemberKey) -> MemberProfile | None:
         member = await self._member(key)
         if member is None:
             return None
         return MemberProfile(
-            key=key, timezone=member.timezone, muted=member.muted,
+            key=key,
+            timezone=member.timezone,
+            muted=member.muted,
             created_at=as_utc(member.created_at),
         )
 
@@ -71,7 +73,9 @@ class SqlMemberRepository:
         )
         return [
             ToggleRecord(
-                marketplace=row.marketplace, toggle=row.toggle, off=row.off,
+                marketplace=row.marketplace,
+                toggle=row.toggle,
+                off=row.off,
                 recorded_at=as_utc(row.recorded_at),
             )
             for row in result.scalars()
@@ -80,47 +84,42 @@ class SqlMemberRepository:
     async def set_toggle(
         self, key: MemberKey, *, marketplace: str, toggle: str, off: bool, at: dt.datetime
     ) -> None:
-        member = await self._member_or_create(key, at)
-        assert member.id is not None
-        row = await self._session.get(ToggleStatus, (member.id, marketplace, toggle))
-        if row is None:
-            self._session.add(
-                ToggleStatus(
-                    member_id=member.id, marketplace=marketplace, toggle=toggle, off=off,
-                    recorded_at=at,
-                )
+        member_id = await self._member_id(key, at)
+        await self._session.execute(
+            upsert(self._session, ToggleStatus)
+            .values(
+                member_id=member_id, marketplace=marketplace, toggle=toggle, off=off, recorded_at=at
             )
-        else:
-            row.off = off
-            row.recorded_at = at
+            .on_conflict_do_update(
+                index_elements=["member_id", "marketplace", "toggle"],
+                set_={"off": off, "recorded_at": at},
+            )
+        )
 
     async def delete(self, key: MemberKey) -> int:
         member = await self._member(key)
         if member is None:
             return 0
         toggles = await self._session.execute(
-            delete(ToggleStatus).where(ToggleStatus.member_id == member.id)  # type: ignore[arg-type]
+            delete(ToggleStatus).where(col(ToggleStatus.member_id) == member.id)
         )
         await self._session.delete(member)
-        return int(toggles.rowcount or 0) + 1  # type: ignore[attr-defined]
+        return int(getattr(toggles, "rowcount", 0) or 0) + 1
 
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts:
         members = await self._session.scalar(
-            select(func.count()).select_from(Member).where(
-                (Member.platform == platform) & (Member.workspace == workspace)
-            )
+            select(func.count()).select_from(Member).where(_community_filter(platform, workspace))
         )
         off_rows = (
-            select(ToggleStatus.member_id, ToggleStatus.toggle)
+            select(col(ToggleStatus.member_id), col(ToggleStatus.toggle))
             .join(Member)
             .where(
-                (Member.platform == platform)
-                & (Member.workspace == workspace)
-                & (ToggleStatus.marketplace == marketplace)
-                & ToggleStatus.off  # type: ignore[arg-type]
-                & ToggleStatus.toggle.in_(toggles)  # type: ignore[attr-defined]
+                _community_filter(platform, workspace),
+                col(ToggleStatus.marketplace) == marketplace,
+                col(ToggleStatus.off).is_(True),
+                col(ToggleStatus.toggle).in_(toggles),
             )
             .subquery()
         )
@@ -144,19 +143,19 @@ class SqlFaqStatsRepository:
         self._session = session
 
     async def count_question(self, *, platform: str, workspace: str, topic: str | None) -> None:
-        ident = (platform, workspace, topic or DECLINED_TOPIC)
-        row = await self._session.get(FaqTopicCount, ident)
-        if row is None:
-            self._session.add(
-                FaqTopicCount(platform=platform, workspace=workspace, topic=ident[2], count=1)
+        await self._session.execute(
+            upsert(self._session, FaqTopicCount)
+            .values(platform=platform, workspace=workspace, topic=topic or DECLINED_TOPIC, count=1)
+            .on_conflict_do_update(
+                index_elements=["platform", "workspace", "topic"],
+                set_={"count": col(FaqTopicCount.count) + 1},
             )
-        else:
-            row.count += 1
+        )
 
     async def topic_counts(self, *, platform: str, workspace: str) -> dict[str | None, int]:
         result = await self._session.execute(
             select(FaqTopicCount).where(
-                (FaqTopicCount.platform == platform) & (FaqTopicCount.workspace == workspace)
+                col(FaqTopicCount.platform) == platform, col(FaqTopicCount.workspace) == workspace
             )
         )
         return {(row.topic or None): row.count for row in result.scalars()}

@@ -14,7 +14,9 @@ def _utc_column(nullable: bool = False) -> Column[dt.datetime]:
 
 class Member(SQLModel, table=True):
     __tablename__ = "member"
-    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id", name="uq_member_identity"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace", "user_id", name="uq_member_identity"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)

@@ -1,0 +1,122 @@
+"""Turn a question into index terms: typo repair, stemming, concept phrases, stopwords.
+
+Index documents and questions go through the same analyzer, so "opt-out", "optout",
+"switch off" and "turning off" all become the one term the index knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from core.faq.lexicon import Lexicon
+from core.faq.text import stem, tokenize
+
+CONCEPT_PREFIX = "@"  # concept terms cannot collide with word stems (tokens are [a-z0-9])
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    terms: tuple[str, ...]  # stems and @concepts, stopwords removed: what the index scores
+    concepts: frozenset[str]  # concept names found (without the prefix)
+    platforms: frozenset[str]  # other platforms named (LinkedIn, Meta...)
+    intents: tuple[tuple[str, frozenset[str]], ...]  # off-topic intents: (name, unless)
+    small_talk_only: bool  # every token is a greeting, thanks or filler
+
+
+def _max_edits(word: str) -> int:
+    return 1 if len(word) <= 7 else 2
+
+
+class Analyzer:
+    def __init__(self, lexicon: Lexicon, corpus: Iterable[str]) -> None:
+        self._stopwords = frozenset(stem(w) for p in lexicon.stopwords for w in tokenize(p))
+        self._small_talk = frozenset(w for p in lexicon.small_talk for w in tokenize(p))
+        # One phrase table: (stemmed phrase) -> label; labels are "concept:x", "intent:i",
+        # "platform:p". Longest match wins, so "ai preferences" beats "ai".
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._intent_unless: dict[str, frozenset[str]] = {}
+        for name, concept in lexicon.concepts.items():
+            self._add(concept.phrases, f"concept:{name}")
+        for intent in lexicon.off_topic:
+            self._intent_unless[intent.name] = frozenset(intent.unless)
+            self._add(intent.phrases, f"intent:{intent.name}")
+        for platform in lexicon.other_platforms:
+            self._add([platform], f"platform:{platform}")
+        self._longest = max(len(k) for k in self._phrases)
+        self.anchors = frozenset(n for n, c in lexicon.concepts.items() if c.anchor)
+        vocabulary: set[str] = set(self._small_talk)
+        for phrase in (
+            *lexicon.stopwords,
+            *(p for c in lexicon.concepts.values() for p in c.phrases),
+            *(p for i in lexicon.off_topic for p in i.phrases),
+            *lexicon.other_platforms,
+            *corpus,
+        ):
+            vocabulary.update(tokenize(phrase))
+        self._vocabulary = frozenset(vocabulary)
+        self._choices = sorted(w for w in vocabulary if len(w) >= 3 and w.isalpha())
+        self._correct = lru_cache(maxsize=4096)(self._nearest)
+
+    def _add(self, phrases: Iterable[str], label: str) -> None:
+        for phrase in phrases:
+            key = tuple(stem(w) for w in tokenize(phrase))
+            if key:
+                self._phrases.setdefault(key, label)
+
+    def _nearest(self, word: str) -> str:
+        """The vocabulary word one (two, if long) edits away: "upwrok" -> "upwork"."""
+        found = process.extractOne(
+            word,
+            self._choices,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=_max_edits(word),
+        )
+        return found[0] if found else word
+
+    def _repair(self, word: str) -> str:
+        if word in self._vocabulary or len(word) < 4 or not word.isalpha():
+            return word
+        return self._correct(word)
+
+    def analyze(self, text: str) -> Analysis:
+        tokens = tokenize(text)
+        small_talk_only = bool(tokens) and all(t in self._small_talk for t in tokens)
+        stems = [stem(self._repair(t)) for t in tokens]
+        terms: list[str] = []
+        concepts: set[str] = set()
+        platforms: set[str] = set()
+        intents: list[tuple[str, frozenset[str]]] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._longest, len(stems) - i), 0, -1):
+                label = self._phrases.get(tuple(stems[i : i + size]))
+                if label is not None:
+                    break
+            else:
+                size, label = 1, None
+            if label is None:
+                if stems[i] not in self._stopwords:
+                    terms.append(stems[i])
+            else:
+                kind, _, name = label.partition(":")
+                if kind == "concept":
+                    concepts.add(name)
+                    terms.append(CONCEPT_PREFIX + name)
+                elif kind == "intent":
+                    intents.append((name, self._intent_unless[name]))
+                    terms.extend(s for s in stems[i : i + size] if s not in self._stopwords)
+                else:
+                    platforms.add(name)
+            i += size
+        return Analysis(
+            terms=tuple(terms),
+            concepts=frozenset(concepts),
+            platforms=frozenset(platforms),
+            intents=tuple(intents),
+            small_talk_only=small_talk_only,
+        )

@@ -1,0 +1,95 @@
+"""The FAQ engine's data files, validated at load: vocabulary, topic phrasings, calibration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from core.errors import GigguardError
+
+DATA_DIR = Path(__file__).parent / "data"
+
+Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class FaqDataError(GigguardError):
+    """An FAQ data file is missing or invalid."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Concept(_Strict):
+    """Phrasings that mean one thing here; `anchor` concepts show a question is in scope."""
+
+    anchor: bool = False
+    phrases: list[Phrase] = Field(min_length=1)
+
+
+class OffTopicIntent(_Strict):
+    """Vocabulary of questions we do not answer, unless one of `unless` concepts is present."""
+
+    name: str
+    unless: list[str] = Field(default_factory=list)
+    phrases: list[Phrase] = Field(min_length=1)
+
+
+class Lexicon(_Strict):
+    stopwords: list[Phrase]
+    small_talk: list[Phrase]
+    concepts: dict[str, Concept]
+    off_topic: list[OffTopicIntent]
+    other_platforms: list[Phrase]
+    home_concepts: list[str]
+
+
+class TopicPhrasing(_Strict):
+    questions: list[Phrase] = Field(min_length=5)
+
+
+class TopicIndex(_Strict):
+    topics: dict[str, TopicPhrasing]
+
+
+class Calibration(_Strict):
+    """Thresholds and the confidence curve, fitted on the tune split only."""
+
+    decline_below: float = Field(ge=0, le=1)
+    sure_above: float = Field(ge=0, le=1)
+    alternative_ratio: float = Field(gt=0, le=1)
+    slope: float
+    midpoint: float
+    margin_weight: float
+
+
+class FaqData(_Strict):
+    lexicon: Lexicon
+    index: TopicIndex
+    calibration: Calibration
+
+
+Model = TypeVar("Model", bound=_Strict)
+
+
+def _load(model: type[Model], path: Path) -> Model:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return model.model_validate(raw)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise FaqDataError(f"{path}: {exc}") from exc
+
+
+def load_faq_data(data_dir: Path = DATA_DIR) -> FaqData:
+    """Read and cross-check the three files: intents may only name concepts that exist."""
+    lexicon = _load(Lexicon, data_dir / "lexicon.yaml")
+    index = _load(TopicIndex, data_dir / "topics_index.yaml")
+    calibration = _load(Calibration, data_dir / "calibration.yaml")
+    named = {c for intent in lexicon.off_topic for c in intent.unless} | set(lexicon.home_concepts)
+    unknown = named - set(lexicon.concepts)
+    if unknown:
+        raise FaqDataError(f"{data_dir / 'lexicon.yaml'}: unknown concepts {sorted(unknown)}")
+    return FaqData(lexicon=lexicon, index=index, calibration=calibration)

@@ -1,0 +1,144 @@
+"""The SQL storage against a real, migrated SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.database import create_engine, session_factory
+from core.errors import StorageError
+from core.identity import MemberKey
+from core.ports import UnitOfWorkFactory
+from core.storage.sql import SqlUnitOfWork
+
+ALICE = MemberKey("slack", "T1", "U_ALICE")
+BOB = MemberKey("slack", "T1", "U_BOB")
+AT = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    built = create_engine(database_url)
+    yield built
+    await built.dispose()
+
+
+@pytest.fixture
+def uow(engine: AsyncEngine) -> UnitOfWorkFactory:
+    return partial(SqlUnitOfWork, session_factory(engine))
+
+
+def db_file(database_url: str) -> Path:
+    return Path(database_url.split("///", 1)[1])
+
+
+def table_rows(database_url: str, table: str) -> int:
+    with sqlite3.connect(db_file(database_url)) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+async def record(uow: UnitOfWorkFactory, key: MemberKey, toggle: str, off: bool = True) -> None:
+    async with uow() as work:
+        await work.members.set_toggle(key, marketplace="upwork", toggle=toggle, off=off, at=AT)
+        await work.commit()
+
+
+async def test_migrations_create_the_tables(database_url: str) -> None:
+    with sqlite3.connect(db_file(database_url)) as conn:
+        names = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    assert {"member", "toggle_status", "faq_topic_count", "alembic_version"} <= names
+
+
+async def test_toggles_round_trip_with_utc_dates(uow: UnitOfWorkFactory) -> None:
+    await record(uow, ALICE, "communications")
+    await record(uow, ALICE, "communications", off=False)
+    await record(uow, ALICE, "work-product")
+    async with uow() as work:
+        records = {r.toggle: r for r in await work.members.toggles(ALICE)}
+        profile = await work.members.profile(ALICE)
+    assert set(records) == {"communications", "work-product"}
+    assert not records["communications"].off and records["work-product"].off
+    assert records["work-product"].recorded_at == AT
+    assert profile is not None and profile.created_at == AT and not profile.muted
+
+
+async def test_leaving_without_commit_writes_nothing(
+    uow: UnitOfWorkFactory, database_url: str
+) -> None:
+    async with uow() as work:
+        await work.members.set_toggle(ALICE, marketplace="upwork", toggle="x", off=True, at=AT)
+    assert table_rows(database_url, "member") == 0
+    assert table_rows(database_url, "toggle_status") == 0
+
+
+async def test_a_failure_mid_transaction_leaves_no_partial_state(
+    uow: UnitOfWorkFactory, database_url: str
+) -> None:
+    too_long = "t" * 40  # the toggle column holds 32 characters on PostgreSQL; SQLite is lax
+    with pytest.raises(RuntimeError):
+        async with uow() as work:
+            await work.members.set_toggle(ALICE, marketplace="upwork", toggle="a", off=True, at=AT)
+            await work.members.set_toggle(
+                ALICE, marketplace="upwork", toggle=too_long, off=True, at=AT
+            )
+            raise RuntimeError("crash before commit")
+    assert table_rows(database_url, "toggle_status") == 0
+
+
+async def test_driver_errors_become_storage_errors(engine: AsyncEngine, database_url: str) -> None:
+    with sqlite3.connect(db_file(database_url)) as conn:
+        conn.execute("DROP TABLE toggle_status")
+    with pytest.raises(StorageError) as failure:
+        async with SqlUnitOfWork(session_factory(engine)) as work:
+            await work.members.toggles(ALICE)
+    assert failure.value.original is not None
+
+
+async def test_delete_removes_every_row_about_the_member(
+    uow: UnitOfWorkFactory, database_url: str
+) -> None:
+    for toggle in ("communications", "work-product", "other-platform"):
+        await record(uow, ALICE, toggle)
+    await record(uow, BOB, "communications")
+    async with uow() as work:
+        assert await work.members.delete(ALICE) == 4
+        await work.commit()
+    assert table_rows(database_url, "member") == 1
+    assert table_rows(database_url, "toggle_status") == 1
+
+
+async def test_toggle_counts_per_community(uow: UnitOfWorkFactory) -> None:
+    toggles = ["communications", "work-product", "other-platform"]
+    for toggle in toggles:
+        await record(uow, ALICE, toggle)
+    await record(uow, BOB, "communications")
+    await record(uow, MemberKey("slack", "OTHER", "U_X"), "communications")
+    async with uow() as work:
+        counts = await work.members.toggle_counts(
+            platform="slack", workspace="T1", marketplace="upwork", toggles=toggles
+        )
+    assert counts.members == 2 and counts.finished == 1
+    assert counts.per_toggle == {"communications": 2, "work-product": 1, "other-platform": 1}
+
+
+async def test_faq_counts_are_per_topic_only(uow: UnitOfWorkFactory, database_url: str) -> None:
+    async with uow() as work:
+        for topic in ("what-changed", "what-changed", None):
+            await work.faq_stats.count_question(platform="slack", workspace="T1", topic=topic)
+        await work.commit()
+    async with uow() as work:
+        assert await work.faq_stats.topic_counts(platform="slack", workspace="T1") == {
+            "what-changed": 2,
+            None: 1,
+        }
+    with sqlite3.connect(db_file(database_url)) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(faq_topic_count)")]
+    assert columns == ["platform", "workspace", "topic", "count"]
