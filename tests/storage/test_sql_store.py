@@ -1,14 +1,13 @@
-"""The SQL storage against a real, migrated SQLite file."""
+"""The SQL storage against real, migrated databases: SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import AsyncIterator
 from functools import partial
-from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.database import create_engine, session_factory
@@ -23,8 +22,8 @@ AT = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    built = create_engine(database_url)
+async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
+    built = create_engine(any_database_url)
     yield built
     await built.dispose()
 
@@ -34,13 +33,14 @@ def uow(engine: AsyncEngine) -> UnitOfWorkFactory:
     return partial(SqlUnitOfWork, session_factory(engine))
 
 
-def db_file(database_url: str) -> Path:
-    return Path(database_url.split("///", 1)[1])
+async def table_rows(engine: AsyncEngine, table: str) -> int:
+    async with engine.connect() as conn:
+        return int((await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
 
 
-def table_rows(database_url: str, table: str) -> int:
-    with sqlite3.connect(db_file(database_url)) as conn:
-        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+async def table_names(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
 
 
 async def record(uow: UnitOfWorkFactory, key: MemberKey, toggle: str, off: bool = True) -> None:
@@ -49,11 +49,8 @@ async def record(uow: UnitOfWorkFactory, key: MemberKey, toggle: str, off: bool 
         await work.commit()
 
 
-async def test_migrations_create_the_tables(database_url: str) -> None:
-    with sqlite3.connect(db_file(database_url)) as conn:
-        names = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+async def test_migrations_create_the_tables(engine: AsyncEngine) -> None:
+    names = await table_names(engine)
     assert {"member", "toggle_status", "faq_topic_count", "alembic_version"} <= names
 
 
@@ -71,31 +68,31 @@ async def test_toggles_round_trip_with_utc_dates(uow: UnitOfWorkFactory) -> None
 
 
 async def test_leaving_without_commit_writes_nothing(
-    uow: UnitOfWorkFactory, database_url: str
+    uow: UnitOfWorkFactory, engine: AsyncEngine
 ) -> None:
     async with uow() as work:
         await work.members.set_toggle(ALICE, marketplace="upwork", toggle="x", off=True, at=AT)
-    assert table_rows(database_url, "member") == 0
-    assert table_rows(database_url, "toggle_status") == 0
+    assert await table_rows(engine, "member") == 0
+    assert await table_rows(engine, "toggle_status") == 0
 
 
 async def test_a_failure_mid_transaction_leaves_no_partial_state(
-    uow: UnitOfWorkFactory, database_url: str
+    uow: UnitOfWorkFactory, engine: AsyncEngine
 ) -> None:
-    too_long = "t" * 40  # the toggle column holds 32 characters on PostgreSQL; SQLite is lax
-    with pytest.raises(RuntimeError):
+    too_long = "t" * 40  # too long for PostgreSQL's varchar(32): the driver fails mid-way there
+    with pytest.raises((RuntimeError, StorageError)):
         async with uow() as work:
             await work.members.set_toggle(ALICE, marketplace="upwork", toggle="a", off=True, at=AT)
             await work.members.set_toggle(
                 ALICE, marketplace="upwork", toggle=too_long, off=True, at=AT
             )
             raise RuntimeError("crash before commit")
-    assert table_rows(database_url, "toggle_status") == 0
+    assert await table_rows(engine, "toggle_status") == 0
 
 
-async def test_driver_errors_become_storage_errors(engine: AsyncEngine, database_url: str) -> None:
-    with sqlite3.connect(db_file(database_url)) as conn:
-        conn.execute("DROP TABLE toggle_status")
+async def test_driver_errors_become_storage_errors(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP TABLE toggle_status"))
     with pytest.raises(StorageError) as failure:
         async with SqlUnitOfWork(session_factory(engine)) as work:
             await work.members.toggles(ALICE)
@@ -103,7 +100,7 @@ async def test_driver_errors_become_storage_errors(engine: AsyncEngine, database
 
 
 async def test_delete_removes_every_row_about_the_member(
-    uow: UnitOfWorkFactory, database_url: str
+    uow: UnitOfWorkFactory, engine: AsyncEngine
 ) -> None:
     for toggle in ("communications", "work-product", "other-platform"):
         await record(uow, ALICE, toggle)
@@ -111,8 +108,8 @@ async def test_delete_removes_every_row_about_the_member(
     async with uow() as work:
         assert await work.members.delete(ALICE) == 4
         await work.commit()
-    assert table_rows(database_url, "member") == 1
-    assert table_rows(database_url, "toggle_status") == 1
+    assert await table_rows(engine, "member") == 1
+    assert await table_rows(engine, "toggle_status") == 1
 
 
 async def test_toggle_counts_per_community(uow: UnitOfWorkFactory) -> None:
@@ -129,7 +126,7 @@ async def test_toggle_counts_per_community(uow: UnitOfWorkFactory) -> None:
     assert counts.per_toggle == {"communications": 2, "work-product": 1, "other-platform": 1}
 
 
-async def test_faq_counts_are_per_topic_only(uow: UnitOfWorkFactory, database_url: str) -> None:
+async def test_faq_counts_are_per_topic_only(uow: UnitOfWorkFactory, engine: AsyncEngine) -> None:
     async with uow() as work:
         for topic in ("what-changed", "what-changed", None):
             await work.faq_stats.count_question(platform="slack", workspace="T1", topic=topic)
@@ -139,6 +136,8 @@ async def test_faq_counts_are_per_topic_only(uow: UnitOfWorkFactory, database_ur
             "what-changed": 2,
             None: 1,
         }
-    with sqlite3.connect(db_file(database_url)) as conn:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(faq_topic_count)")]
+    async with engine.connect() as conn:
+        columns = await conn.run_sync(
+            lambda sync: [c["name"] for c in inspect(sync).get_columns("faq_topic_count")]
+        )
     assert columns == ["platform", "workspace", "topic", "count"]
