@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest bench clean
+.PHONY: run test install lint typecheck knowledge pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The shared topic list is checked when it sits beside the repo (as on CI and dev machines).
+knowledge: install
+	$(BIN)/gigguard knowledge check $(if $(wildcard ../shared/faq/TOPICS.md),--topics ../shared/faq/TOPICS.md)
+
 pytest: install
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+test: lint typecheck knowledge pytest
 
 bench: install
 	$(BIN)/python bench/faq_eval.py

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,10 +16,15 @@ from bot.bootstrap import build_app
 from bot.database import upgrade_database
 from bot.logs import setup_logging
 from bot.settings import Settings
+from core.knowledge import load_knowledge
+from core.knowledge.check import check_knowledge, topic_ids_from_markdown
+from core.knowledge.loader import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
 
 app = typer.Typer(help="gigguard: the Upwork AI-training opt-out bot.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+knowledge_app = typer.Typer(help="Policy knowledge files.", no_args_is_help=True)
+app.add_typer(knowledge_app, name="knowledge")
 
 
 class Platform(StrEnum):
@@ -38,6 +45,31 @@ def db_upgrade() -> None:
     settings = _settings()
     upgrade_database(settings.database_url)
     typer.echo("database is up to date")
+
+
+@knowledge_app.command("check")
+def knowledge_check(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Knowledge directory to check.")
+    ] = DEFAULT_KNOWLEDGE_DIR,
+    topics: Annotated[
+        Path | None, typer.Option(help="A TOPICS.md whose `## id` headings must all be covered.")
+    ] = None,
+) -> None:
+    """Validate the knowledge files: schema, sources, every topic present, dates fresh."""
+    settings = _settings()
+    required = topic_ids_from_markdown(topics) if topics else set(load_knowledge().topics)
+    problems = check_knowledge(
+        directory,
+        today=datetime.date.today(),
+        stale_days=settings.stale_days,
+        required_topics=required,
+    )
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{directory}: knowledge is valid")
 
 
 @app.command()

@@ -16,8 +16,11 @@ class Settings(BaseSettings):
     database_url: str = Field(
         DEFAULT_DATABASE_URL, validation_alias=AliasChoices("GIGGUARD_DATABASE_URL")
     )
+    stale_days: int = Field(180, ge=1, validation_alias="GIGGUARD_STALE_DAYS")
     log_level: str = Field("INFO", validation_alias="GIGGUARD_LOG_LEVEL")
     log_json: bool = Field(False, validation_alias="GIGGUARD_LOG_JSON")
+    # Set to serve /healthz and /metrics from `gigguard run`; 0 picks a free port (tests).
+    http_port: int | None = Field(None, ge=0, le=65535, validation_alias="GIGGUARD_HTTP_PORT")
 
     # Slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")

@@ -17,6 +17,7 @@ from core.knowledge.models import (
     Source,
     Topic,
 )
+from core.knowledge.yaml_lines import line_of, load_with_lines
 
 DEFAULT_DIR = Path(__file__).parent / "data"
 
@@ -29,18 +30,20 @@ class KnowledgeError(GigguardError):
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_with_lines(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise KnowledgeError(f"{path}: file is missing") from exc
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: not valid YAML: {exc}") from exc
 
 
-def _describe(exc: ValidationError, prefix: str = "") -> str:
+def _describe(exc: ValidationError, raw: Any = None, prefix: str = "") -> str:
     problems = []
     for err in exc.errors():
         field = ".".join(str(part) for part in (prefix, *err["loc"]) if part != "")
-        problems.append(f"field {field or '(top level)'}: {err['msg']}")
+        line = line_of(raw, err["loc"])
+        where = f"line {line}, " if line else ""
+        problems.append(f"{where}field {field or '(top level)'}: {err['msg']}")
     return "; ".join(problems)
 
 
@@ -48,7 +51,7 @@ def _validate(model: type[Model], raw: Any, path: Path, prefix: str = "") -> Mod
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise KnowledgeError(f"{path}: {_describe(exc, prefix)}") from exc
+        raise KnowledgeError(f"{path}: {_describe(exc, raw, prefix)}") from exc
 
 
 def _validate_list(model: type[Model], path: Path) -> list[Model]:

@@ -101,7 +101,7 @@ def test_a_bad_topic_names_file_field_and_problem(
 def test_a_bad_url_is_rejected(broken_dir: Path) -> None:
     path = broken_dir / "sources.yaml"
     path.write_text(path.read_text().replace("https://aiguide101.com", "not a url", 1))
-    with pytest.raises(KnowledgeError, match=r"sources.yaml: field \[0\].url"):
+    with pytest.raises(KnowledgeError, match=r"sources.yaml: line 4, field \[0\].url"):
         load_knowledge(broken_dir)
 
 
