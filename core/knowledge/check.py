@@ -35,6 +35,8 @@ def _date_problems(where: str, fact: Sourced, today: dt.date, stale_days: int) -
         )
     if fact.effective and fact.effective > today + MAX_EFFECTIVE_AHEAD:
         yield f"{where}: effective date {fact.effective} is more than a year ahead"
+    if fact.updated and fact.updated > fact.last_checked:
+        yield f"{where}: updated {fact.updated} after it was last checked {fact.last_checked}"
 
 
 def check_knowledge(

@@ -27,6 +27,7 @@ class Sourced(Strict):
     sources: list[Id] = Field(min_length=1)
     last_checked: dt.date
     effective: dt.date | None = None
+    updated: dt.date | None = None  # when the facts last changed; answers then say so
 
 
 class Topic(Sourced):
@@ -131,6 +132,9 @@ class Knowledge(Strict):
     def cite(self, fact: Sourced) -> str:
         """`Source: <title> (<url>), last checked <date>` for the fact's first source."""
         source = self.sources[fact.sources[0]]
-        return self.message(
+        line = self.message(
             "source_line", title=source.title, url=source.url, checked=fact.last_checked.isoformat()
         )
+        if fact.updated:
+            line = self.message("updated_on", date=fact.updated.isoformat()) + " " + line
+        return line

@@ -287,3 +287,19 @@ async def test_topic_buttons_answer_with_details(core: Gigguard, faq: FixedFaq) 
 async def test_recorded_date_follows_the_clock(core: Gigguard, clock: ManualClock) -> None:
     clock.advance(dt.timedelta(days=3))
     assert "2026-11-29" in render_plain(await run(core, "done communications"))
+
+
+async def test_answers_whose_facts_changed_say_when(
+    store: InMemoryStore, faq: FixedFaq, clock: ManualClock
+) -> None:
+    knowledge = load_knowledge()
+    topic = knowledge.topics["older-data"]
+    changed = topic.model_copy(update={"updated": dt.date(2026, 11, 20)})
+    knowledge = knowledge.model_copy(update={"topics": knowledge.topics | {"older-data": changed}})
+    core = Gigguard(Services(knowledge, partial(InMemoryUnitOfWork, store), faq, clock))
+    faq.result = FaqMatch(MatchKind.ANSWER, "older-data", 0.9)
+    reply = await run(core, "ask is my 2023 work included")
+    assert reply.context and reply.context.startswith("Updated on 2026-11-20.")
+    faq.result = FaqMatch(MatchKind.ANSWER, "what-changed", 0.9)
+    other = await run(core, "ask what changed")
+    assert other.context and "Updated on" not in other.context

@@ -81,3 +81,13 @@ def test_cli_exit_codes(copy_dir: Path) -> None:
     )
     assert bad.returncode == 1
     assert "sources.yaml: line 3, field [0].url" in bad.stdout
+
+
+def test_an_update_newer_than_the_check_is_named(copy_dir: Path) -> None:
+    path = copy_dir / "topics.yaml"
+    topics = yaml.safe_load(path.read_text())
+    topics[1]["updated"] = "2026-11-26"
+    path.write_text(yaml.safe_dump(topics, sort_keys=False))
+    assert check(copy_dir) == [
+        "topic data-categories: updated 2026-11-26 after it was last checked 2026-11-25"
+    ]
