@@ -47,8 +47,11 @@ async def load_records(ctx: CommandContext) -> list[ToggleRecord]:
         return await uow.members.toggles(ctx.request.actor.key)
 
 
-async def checklists(ctx: CommandContext) -> tuple[Checklist, ...]:
-    records = await load_records(ctx)
+def checklists_for(ctx: CommandContext, records: list[ToggleRecord]) -> tuple[Checklist, ...]:
     return tuple(
         build_checklist(ctx, guide, records) for guide in ctx.knowledge.toggle_marketplaces()
     )
+
+
+async def checklists(ctx: CommandContext) -> tuple[Checklist, ...]:
+    return checklists_for(ctx, await load_records(ctx))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.commands.checklist import checklists
+from core.commands.checklist import checklists, checklists_for
 from core.commands.context import CommandContext
 from core.errors import UserInputError
 from core.knowledge.models import MarketplaceGuide, ToggleInfo
@@ -34,16 +34,18 @@ def resolve_toggles(ctx: CommandContext, args: str) -> list[tuple[MarketplaceGui
 async def _record(ctx: CommandContext, args: str, *, off: bool) -> Reply:
     pairs = resolve_toggles(ctx, args)
     now = ctx.now()
+    key = ctx.request.actor.key
     async with ctx.services.uow() as uow:
         for guide, toggle in pairs:
             await uow.members.set_toggle(
-                ctx.request.actor.key, marketplace=guide.id, toggle=toggle.id, off=off, at=now
+                key, marketplace=guide.id, toggle=toggle.id, off=off, at=now
             )
+        records = await uow.members.toggles(key)
         await uow.commit()
     names = ", ".join(toggle.name for _, toggle in pairs)
-    key = "recorded_off" if off else "recorded_on"
-    confirmation = Section(ctx.msg(key, toggles=names, date=now.date().isoformat()))
-    return Reply(blocks=(confirmation, *await checklists(ctx)))
+    message = "recorded_off" if off else "recorded_on"
+    confirmation = Section(ctx.msg(message, toggles=names, date=now.date().isoformat()))
+    return Reply(blocks=(confirmation, *checklists_for(ctx, records)))
 
 
 async def done(ctx: CommandContext, args: str) -> Reply:
