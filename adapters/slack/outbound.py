@@ -1,0 +1,64 @@
+"""Deliver rendered messages: response_url, chat.postMessage / chat.update, views.publish.
+
+Never sends `link_names` or `parse=full`: with escaped text, nothing a member typed can ping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.blocks import SlackBlock, SlackMessage
+from core.errors import GigguardError
+
+
+class SlackDeliveryError(GigguardError):
+    """Slack did not accept a message posted to a response_url."""
+
+
+class ResponseUrl:
+    """The reply channel of a slash command or a click; the same retry handlers as the Web API."""
+
+    def __init__(self, url: str, retry_handlers: list[AsyncRetryHandler]) -> None:
+        self._client = AsyncWebhookClient(url=url, retry_handlers=list(retry_handlers))
+
+    async def send(
+        self, messages: Sequence[SlackMessage], *, ephemeral: bool, replace_original: bool = False
+    ) -> None:
+        """Post each message; with `replace_original` the first replaces the clicked message."""
+        for number, message in enumerate(messages):
+            payload: dict[str, Any] = {"text": message.text, "blocks": message.blocks}
+            if replace_original and number == 0:
+                payload["replace_original"] = True
+            else:
+                payload["replace_original"] = False
+                payload["response_type"] = "ephemeral" if ephemeral else "in_channel"
+            response = await self._client.send_dict(payload)
+            if response.status_code != 200:
+                raise SlackDeliveryError(
+                    f"response_url answered {response.status_code}: {response.body[:200]}"
+                )
+
+
+async def post_messages(
+    client: AsyncWebClient, channel: str, messages: Sequence[SlackMessage]
+) -> None:
+    for message in messages:
+        await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks)
+
+
+async def update_message(
+    client: AsyncWebClient, channel: str, ts: str, messages: Sequence[SlackMessage]
+) -> None:
+    """Replace a bot message in place; any overflow follows as new messages."""
+    first, *rest = messages
+    await client.chat_update(channel=channel, ts=ts, text=first.text, blocks=first.blocks)
+    await post_messages(client, channel, rest)
+
+
+async def publish_home(client: AsyncWebClient, user: str, blocks: list[SlackBlock]) -> None:
+    await client.views_publish(user_id=user, view={"type": "home", "blocks": blocks})

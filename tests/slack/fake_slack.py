@@ -1,0 +1,254 @@
+"""A fake Slack on port 0: the Web API methods gigguard calls, plus response_url endpoints.
+
+It records every call (method, parameters, answer status) and can be told to answer the next
+call to a method with a 429 + Retry-After, a 5xx or a Slack error code. Tests wait for calls
+through `wait_for`, which wakes on each recorded call instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+TEAM = "T0FAKE"
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+RESPONSE_URL = "response_url"  # the `method` recorded for posts to a response_url
+SOCKET_CONNECTED = "socket.connected"  # recorded when a Socket Mode client connects
+SOCKET_ACK = "socket.ack"  # recorded for each envelope acknowledgement it sends back
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int
+    ok: bool
+    path: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        blocks = self.params.get("blocks") or []
+        return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def everything(self) -> str:
+        """Every text this call carried, for `in` checks."""
+        return json.dumps(self.params, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Failure:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.admins: set[str] = set()
+        self.owners: set[str] = set()
+        self._failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self._recorded = asyncio.Condition()
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        self.port = 0
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.add_routes(
+            [
+                web.route("*", "/api/{method}", self._api),
+                web.post("/response/{name}", self._response_url),
+                web.get("/socket", self._socket),
+            ]
+        )
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """Answer the next call to `method` (or RESPONSE_URL) badly, once per `fail_next`."""
+        self._failures[method].append(Failure(status, error, retry_after))
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def delivered(self, method: str) -> list[Call]:
+        """Calls to `method` that the fake answered with success."""
+        return [call for call in self.calls_to(method) if call.ok]
+
+    def responses(self, name: str) -> list[Call]:
+        """Successful posts to the response_url called `name`."""
+        path = f"/response/{name}"
+        return [call for call in self.delivered(RESPONSE_URL) if call.path == path]
+
+    async def wait_until(self, ready: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wake on each recorded call until `ready()`; fail after `timeout` seconds."""
+
+        async def check() -> None:
+            async with self._recorded:
+                await self._recorded.wait_for(ready)
+
+        await asyncio.wait_for(check(), timeout)
+
+    async def wait_for(self, method: str, count: int = 1) -> list[Call]:
+        """Wait until `count` successful calls to `method` were recorded; return them."""
+        await self.wait_until(lambda: len(self.delivered(method)) >= count)
+        return self.delivered(method)
+
+    async def wait_for_response(self, name: str, count: int = 1) -> list[Call]:
+        await self.wait_until(lambda: len(self.responses(name)) >= count)
+        return self.responses(name)
+
+    async def _record(self, call: Call) -> None:
+        async with self._recorded:
+            self.calls.append(call)
+            self._recorded.notify_all()
+
+    def _failure(self, method: str) -> web.Response | None:
+        if not self._failures[method]:
+            return None
+        failure = self._failures[method].popleft()
+        if failure.status == 429:
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(failure.retry_after or 1)},
+            )
+        if failure.status != 200:
+            return web.Response(status=failure.status, text="fake server error")
+        return web.json_response({"ok": False, "error": failure.error})
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        else:
+            params.update(await request.post())
+        failure = self._failure(method)
+        answer = failure or self._answer(method, params, request.headers.get("Authorization", ""))
+        ok = answer.status == 200 and json.loads(answer.text or "{}").get("ok") is True
+        await self._record(
+            Call(method, params, answer.status, ok, request.path, dict(request.headers))
+        )
+        return answer
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        params = await request.json()
+        failure = self._failure(RESPONSE_URL)
+        answer = failure or web.Response(text="ok")
+        await self._record(Call(RESPONSE_URL, params, answer.status, failure is None, request.path))
+        return answer
+
+    async def push_envelope(self, envelope: dict[str, Any]) -> None:
+        """Send a Socket Mode envelope (slash_commands, events_api, interactive) to the client."""
+        await self._sockets[-1].send_json(envelope)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0GIGGUARD"}}
+        )
+        await self._record(Call(SOCKET_CONNECTED, {}, 101, True, request.path))
+        async for message in socket:
+            if message.type is WSMsgType.TEXT:
+                await self._record(
+                    Call(SOCKET_ACK, json.loads(message.data), 200, True, request.path)
+                )
+        return socket
+
+    def _answer(self, method: str, params: dict[str, Any], authorization: str) -> web.Response:
+        if method == "apps.connections.open":
+            if not authorization.startswith("Bearer xapp-"):
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
+        if not authorization.startswith("Bearer xox"):
+            return web.json_response({"ok": False, "error": "not_authed"})
+        ts = f"1700000000.{next(self._ts):06d}"
+        match method:
+            case "auth.test":
+                body: dict[str, Any] = {
+                    "url": "https://fake.slack.com/",
+                    "team": "Fake",
+                    "user": "gigguard",
+                    "team_id": TEAM,
+                    "user_id": BOT_USER,
+                    "bot_id": BOT_ID,
+                }
+            case "chat.postMessage":
+                body = {
+                    "channel": params.get("channel"),
+                    "ts": ts,
+                    "message": {"text": params.get("text")},
+                }
+            case "chat.postEphemeral":
+                body = {"message_ts": ts}
+            case "chat.update":
+                body = {
+                    "channel": params.get("channel"),
+                    "ts": params.get("ts"),
+                    "text": params.get("text"),
+                }
+            case "views.publish":
+                body = {"view": {"id": "VHOME", "type": "home"}}
+            case "users.info":
+                user = params.get("user", "")
+                body = {
+                    "user": {
+                        "id": user,
+                        "team_id": TEAM,
+                        "is_bot": False,
+                        "is_admin": user in self.admins,
+                        "is_owner": user in self.owners,
+                        "is_primary_owner": False,
+                    }
+                }
+            case "conversations.open":
+                body = {"channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
+            case _:
+                return web.json_response({"ok": False, "error": "unknown_method"})
+        return web.json_response({"ok": True, **body})
