@@ -17,16 +17,29 @@ class ButtonStyle(StrEnum):
     DANGER = "danger"
 
 
+ACTION_PREFIX = "gigguard:"
+MAX_ACTION_ID = 100  # Discord's custom_id limit (Slack allows 255)
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
     command: str  # the command line a click runs, e.g. "done communications"
     style: ButtonStyle = ButtonStyle.DEFAULT
 
+    def __post_init__(self) -> None:
+        if len(self.action_id) > MAX_ACTION_ID:
+            raise ValueError(f"button command too long for an action id: {self.command!r}")
+
     @property
     def action_id(self) -> str:
-        """A stable id derived from the command, usable as Slack action_id / Discord custom_id."""
-        return "gigguard:" + self.command.replace(" ", ":")
+        """The command itself behind a prefix: stable across restarts, and reversible."""
+        return ACTION_PREFIX + self.command
+
+
+def command_of(action_id: str) -> str:
+    """The command line a button's action id carries (the inverse of `Button.action_id`)."""
+    return action_id.removeprefix(ACTION_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)

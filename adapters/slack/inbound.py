@@ -9,7 +9,7 @@ from core.requests import Actor, Origin, Place, Request
 
 PLATFORM = "slack"
 COMMAND = "/optout"
-ACTION_PREFIX = "gigguard:"  # core's Button.action_id prefix
+
 
 Payload = dict[str, Any]
 

@@ -21,22 +21,17 @@ from adapters.slack.home import home_reply, notice_of
 from adapters.slack.inbound import Payload
 from adapters.slack.moderators import ModeratorDirectory
 from adapters.slack.outbound import ResponseUrl, post_messages, publish_home, update_message
-from core.replies import Reply, Section
+from core.replies import ACTION_PREFIX, Reply
 from core.requests import Actor, Request
 
 log = logging.getLogger(__name__)
-
-# Core has no message for an unexpected failure (it only sees the expected ones).
-APOLOGY = (
-    "Sorry, something went wrong on my side and I couldn't finish that. "
-    "Nothing you did caused it; please try again in a moment."
-)
-
 
 class Core(Protocol):
     """All the adapter needs of core (`core.service.Gigguard`): a request in, a reply out."""
 
     async def handle(self, request: Request) -> Reply: ...
+
+    def apology(self) -> Reply: ...
 
 
 class Listeners:
@@ -49,13 +44,13 @@ class Listeners:
         self._core = core
         self._moderators = moderators
         self._retry_handlers = retry_handlers
-        self._apology = render_messages(Reply(blocks=(Section(APOLOGY),)))
+        self._apology = render_messages(core.apology())
 
     def attach(self, bolt: AsyncApp) -> None:
         bolt.command(inbound.COMMAND)(self.on_command)
         bolt.event("message")(self.on_message)
         bolt.event("app_home_opened")(self.on_home_opened)
-        bolt.action(re.compile("^" + re.escape(inbound.ACTION_PREFIX)))(self.on_action)
+        bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self.on_action)
 
     async def on_command(self, ack: AsyncAck, body: Payload, client: AsyncWebClient) -> None:
         await ack()  # within Slack's 3 s, before any database or API work

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from core.faq.engine import FaqMatch
-from core.replies import Reply
+from core.replies import Reply, Section
 from core.requests import Request
 
 
@@ -29,3 +29,6 @@ class FixedCore:
         self.requests.append(request)
         await self.release.wait()
         return self.reply
+
+    def apology(self) -> Reply:
+        return Reply(blocks=(Section("Sorry, something went wrong."),))

@@ -106,7 +106,7 @@ def test_checklist_has_header_and_a_button_per_toggle() -> None:
     assert work["accessory"] == {
         "type": "button",
         "text": {"type": "plain_text", "text": "Undo", "emoji": True},
-        "action_id": "gigguard:undo:work-product",
+        "action_id": "gigguard:undo work-product",
         "value": "undo work-product",
     }
     assert chat["accessory"]["style"] == "primary"

@@ -62,7 +62,7 @@ async def test_status_done_undo_cycle(slack: SlackSim) -> None:
     assert status.blocks[0]["type"] == "header"
     (done,) = await slack.run("done work-product")
     assert "Recorded: Work Product Data switched off" in done.text
-    assert "gigguard:undo:work-product" in {b["action_id"] for b in buttons(done.blocks)}
+    assert "gigguard:undo work-product" in {b["action_id"] for b in buttons(done.blocks)}
     (data,) = await slack.run("my-data")
     assert my_data(data)["toggles"]["work-product"]["off"] is True
     await slack.run("undo work-product")

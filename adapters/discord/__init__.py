@@ -1,0 +1,1 @@
+"""The Discord adapter: /optout app commands, DMs and persistent buttons, via discord.py."""

@@ -1,0 +1,138 @@
+"""The discord.py client: start-up wiring, events in, replies out, one error boundary."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Protocol, cast
+
+import discord
+from discord import app_commands
+
+from adapters.discord import events
+from adapters.discord.checks import is_moderator
+from adapters.discord.commands import build_group
+from adapters.discord.components import CommandButton
+from adapters.discord.config import DiscordConfig
+from adapters.discord.delivery import NO_MENTIONS, DirectMessageReplies, InteractionReplies
+from adapters.discord.sync import sync_if_changed
+from core.render_text import render_plain
+from core.replies import Reply
+from core.requests import Request
+from core.service import Gigguard
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 2.0  # seconds; Discord drops an interaction not answered within 3
+
+
+def intents() -> discord.Intents:
+    """The minimum, none privileged: guilds (roles for the moderator check) and DMs.
+
+    Not message_content: DM text reaches a bot without it, and server messages are ignored.
+    """
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.dm_messages = True
+    return chosen
+
+
+class Replies(Protocol):
+    async def hold(self) -> None: ...
+
+    async def send(self, reply: Reply) -> None: ...
+
+    async def apologise(self, text: str) -> None: ...
+
+
+class DiscordAdapter:
+    """Translates Discord events into core requests and core replies into Discord messages."""
+
+    def __init__(
+        self, core: Gigguard, config: DiscordConfig, *, defer_after: float = DEFER_AFTER
+    ) -> None:
+        self._core = core
+        self._config = config
+        self._defer_after = defer_after
+
+    async def setup(self, client: discord.Client) -> None:
+        """Register commands and persistent buttons before connecting; sync only on change."""
+        tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
+        tree.add_command(build_group(self._core, self.run_command))
+        client.add_dynamic_items(CommandButton)
+        guild = discord.Object(id=self._config.guild_id) if self._config.guild_id else None
+        if guild is not None:
+            tree.copy_global_to(guild=guild)
+        await sync_if_changed(client, tree, guild)
+
+    async def run_command(self, interaction: discord.Interaction, command: str) -> None:
+        """A slash command or a button click, as the command line it stands for."""
+        moderator = is_moderator(interaction, self._config.moderator_role)
+        request = events.from_interaction(interaction, command, moderator=moderator)
+        await self._answer(request, InteractionReplies(interaction))
+
+    async def on_message(self, message: discord.Message) -> None:
+        if not events.wants_answer(message):
+            return
+        request = events.from_direct_message(message)
+        await self._answer(request, DirectMessageReplies(message.channel, message.author.id))
+
+    async def _answer(self, request: Request, replies: Replies) -> None:
+        """The adapter's one broad boundary: whatever fails is logged and the member told."""
+        try:
+            reply = await self._reply(request, replies)
+            await replies.send(reply)
+        except Exception:
+            log.exception(
+                "discord: could not answer user %s (%s)", request.actor.key.user, request.origin
+            )
+            with contextlib.suppress(discord.HTTPException):
+                await replies.apologise(render_plain(self._core.apology()))
+
+    async def _reply(self, request: Request, replies: Replies) -> Reply:
+        """Run core; if it is not done within `defer_after`, tell Discord we are on it."""
+        work = asyncio.ensure_future(self._core.handle(request))
+        try:
+            done, _ = await asyncio.wait({work}, timeout=self._defer_after)
+            if not done:
+                await replies.hold()
+            return await work
+        finally:
+            work.cancel()  # a no-op once done; stops orphaned work if we were cancelled
+
+
+class _ClientHooks:
+    """What discord.py calls on a client, handed to the adapter; shared by both client classes."""
+
+    def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)  # type: ignore[call-arg]
+        self.adapter = adapter
+
+    async def setup_hook(self) -> None:
+        await self.adapter.setup(cast(discord.Client, self))
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.on_message(message)
+
+    async def run_command(self, interaction: discord.Interaction, command: str) -> None:
+        await self.adapter.run_command(interaction, command)
+
+
+class GigguardClient(_ClientHooks, discord.Client):
+    """One gateway connection."""
+
+
+class ShardedGigguardClient(_ClientHooks, discord.AutoShardedClient):
+    """Several shards in this process; with no count, as many as Discord recommends."""
+
+
+def create_client(
+    core: Gigguard, config: DiscordConfig, *, defer_after: float = DEFER_AFTER
+) -> discord.Client:
+    adapter = DiscordAdapter(core, config, defer_after=defer_after)
+    if config.auto_sharded:
+        return ShardedGigguardClient(adapter)
+    if config.shard_count > 1:
+        return ShardedGigguardClient(adapter, shard_count=config.shard_count)
+    return GigguardClient(adapter)

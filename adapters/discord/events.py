@@ -1,0 +1,51 @@
+"""Discord events -> core requests.
+
+Identity: a Discord user id is global, and a member's opt-out status belongs to their Upwork
+account, not to a server. So every Discord request uses one workspace, `WORKSPACE`: what a
+member records with /optout in a server is what they see when they DM the bot, and the other
+way round. The price: moderator `stats` count every member of this deployment, across all
+servers it is in (figures stay aggregated and hidden below five members). Run one deployment
+per community if stats must be per server.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from core.identity import MemberKey
+from core.requests import Actor, Origin, Place, Request
+
+PLATFORM = "discord"
+WORKSPACE = "global"
+
+
+def member_key(user: discord.abc.User) -> MemberKey:
+    return MemberKey(platform=PLATFORM, workspace=WORKSPACE, user=str(user.id))
+
+
+def from_interaction(interaction: discord.Interaction, text: str, *, moderator: bool) -> Request:
+    """A slash command or a button click: `text` is the command line it stands for."""
+    in_dm = interaction.guild_id is None
+    return Request(
+        actor=Actor(member_key(interaction.user), is_moderator=moderator),
+        text=text,
+        place=Place.DM if in_dm else Place.CHANNEL,
+        origin=Origin.COMMAND,
+        channel=str(interaction.channel_id) if interaction.channel_id else None,
+    )
+
+
+def from_direct_message(message: discord.Message) -> Request:
+    return Request(
+        actor=Actor(member_key(message.author)),
+        text=message.content,
+        place=Place.DM,
+        origin=Origin.DM_TEXT,
+        channel=str(message.channel.id),
+    )
+
+
+def wants_answer(message: discord.Message) -> bool:
+    """Only people's direct messages; never bots (this one included), never server chatter."""
+    direct = isinstance(message.channel, discord.DMChannel)
+    return direct and not message.author.bot and bool(message.content.strip())

@@ -1,0 +1,475 @@
+"""A fake Discord on port 0: the REST endpoints gigguard uses and a real-protocol gateway.
+
+The real discord.py client talks to it; tests inject gateway events (slash commands, button
+clicks, DMs) and read back every request the bot made. Nothing here mocks discord.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.discord import payloads as p
+from tests.discord.payloads import Payload
+from tests.discord.records import EPHEMERAL, Recorded, Sent
+
+API_PREFIX = "/api/v10"
+WAIT_SECONDS = 10.0
+
+
+@dataclass
+class GatewaySession:
+    ws: web.WebSocketResponse
+    compressor: Any  # zlib compressobj when the client asked for zlib-stream
+    shard: tuple[int, int] = (0, 1)
+    seq: int = 0
+    identify: Payload = field(default_factory=dict)
+
+    async def send(self, payload: Payload) -> None:
+        text = json.dumps(payload)
+        if self.compressor is None:
+            await self.ws.send_str(text)
+        else:
+            data = self.compressor.compress(text.encode()) + self.compressor.flush(
+                zlib.Z_SYNC_FLUSH
+            )
+            await self.ws.send_bytes(data)
+
+    async def dispatch(self, event: str, data: Payload) -> None:
+        self.seq += 1
+        await self.send({"op": 0, "t": event, "s": self.seq, "d": data})
+
+
+Handler = Callable[[web.Request, re.Match[str], Any], Awaitable[web.Response]]
+
+
+class FakeDiscord:
+    def __init__(self, *, moderator_role: str = "Moderators", recommended_shards: int = 1) -> None:
+        self.moderator_role = moderator_role
+        self.recommended_shards = recommended_shards
+        self.requests: list[Recorded] = []
+        self.sent: list[Sent] = []
+        self.commands: dict[str | None, list[Payload]] = {}  # scope: None (global) or guild id
+        self.sessions: list[GatewaySession] = []
+        self.gateway_received: list[Payload] = []
+        self.closed_dms: set[int] = set()
+        self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
+        self._messages: dict[str, Payload] = {}  # "@original" messages by interaction token
+        self._dm_users: dict[int, int] = {}  # DM channel id -> user id
+        self._ids = itertools.count(900_000_000_000_000_001)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
+            ("GET", re.compile(r"/users/@me"), self._me),
+            ("GET", re.compile(r"/oauth2/applications/@me"), self._application),
+            ("GET", re.compile(r"/gateway"), self._gateway_url),
+            ("GET", re.compile(r"/gateway/bot"), self._gateway_bot),
+            (
+                "GET",
+                re.compile(r"/applications/\d+(?:/guilds/(\d+))?/commands"),
+                self._list_commands,
+            ),
+            (
+                "PUT",
+                re.compile(r"/applications/\d+(?:/guilds/(\d+))?/commands"),
+                self._put_commands,
+            ),
+            ("POST", re.compile(r"/interactions/(\d+)/([^/]+)/callback"), self._callback),
+            ("PATCH", re.compile(r"/webhooks/\d+/([^/]+)/messages/@original"), self._edit_original),
+            ("POST", re.compile(r"/webhooks/\d+/([^/]+)"), self._followup),
+            ("POST", re.compile(r"/users/@me/channels"), self._open_dm),
+            ("POST", re.compile(r"/channels/(\d+)/messages"), self._channel_message),
+            ("POST", re.compile(r"/channels/(\d+)/typing"), self._typing),
+        ]
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    async def close(self) -> None:
+        for session in list(self.sessions):
+            await session.ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        return self.base_url.replace("http://", "ws://") + "/gateway"
+
+    # -- test controls -----------------------------------------------------------------------
+
+    def rate_limit_once(self, method: str, path: str, retry_after: float) -> None:
+        """The next `method` request whose path matches the regex `path` gets a 429."""
+        self._rate_limits.append((method, re.compile(path), retry_after))
+
+    def close_dms(self, user_id: int) -> None:
+        """Messages to this user's DM channel fail with 50007, as when they close their DMs."""
+        self.closed_dms.add(user_id)
+
+    def requests_to(self, method: str, path_regex: str) -> list[Recorded]:
+        pattern = re.compile(path_regex)
+        return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
+
+    async def wait_until(self, check: Callable[[], Any], timeout: float = WAIT_SECONDS) -> Any:
+        async with self._changed:
+            return await asyncio.wait_for(self._changed.wait_for(check), timeout)
+
+    async def wait_connected(self, sessions: int = 1) -> None:
+        await self.wait_until(
+            lambda: len([s for s in self.sessions if not s.ws.closed]) >= sessions
+        )
+
+    async def replies(self, token: str, count: int = 1) -> list[Sent]:
+        """The messages answering one interaction, once at least `count` exist."""
+
+        def found() -> list[Sent] | None:
+            mine = [s for s in self.sent if s.key == token]
+            return mine if len(mine) >= count else None
+
+        return await self.wait_until(found)
+
+    async def dm_replies(self, user_id: int, count: int = 1) -> list[Sent]:
+        channel = str(self.dm_channel_id(user_id))
+
+        def found() -> list[Sent] | None:
+            mine = [s for s in self.sent if s.key == channel]
+            return mine if len(mine) >= count else None
+
+        return await self.wait_until(found)
+
+    def dm_channel_id(self, user_id: int) -> int:
+        channel_id = 700_000_000_000_000_000 + user_id % 10**9
+        self._dm_users[channel_id] = user_id
+        return channel_id
+
+    # -- injecting gateway events ------------------------------------------------------------
+
+    async def slash(
+        self,
+        subcommand: str,
+        value: str | None = None,
+        *,
+        user_id: int,
+        in_dm: bool = False,
+        permissions: str = p.PERMISSIONS_ALL_BUT_MANAGE,
+        roles: tuple[int, ...] = (),
+    ) -> str:
+        """`/optout <subcommand> [value]`; returns the interaction token to read replies by."""
+        return await self._interact(
+            2,
+            self._command_data(subcommand, value, focused=False),
+            user_id=user_id,
+            in_dm=in_dm,
+            permissions=permissions,
+            roles=roles,
+        )
+
+    async def autocomplete(self, subcommand: str, typed: str, *, user_id: int) -> str:
+        return await self._interact(
+            4,
+            self._command_data(subcommand, typed, focused=True),
+            user_id=user_id,
+            in_dm=False,
+            permissions=p.PERMISSIONS_ALL_BUT_MANAGE,
+            roles=(),
+        )
+
+    async def click(
+        self,
+        custom_id: str,
+        *,
+        user_id: int,
+        in_dm: bool = False,
+        permissions: str = p.PERMISSIONS_ALL_BUT_MANAGE,
+    ) -> str:
+        """Press a button the bot sent earlier (found in any stored message)."""
+        holder = next(s for s in reversed(self.sent) if custom_id in s.custom_ids)
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(
+            3,
+            data,
+            user_id=user_id,
+            in_dm=in_dm,
+            permissions=permissions,
+            roles=(),
+            clicked=holder.message,
+        )
+
+    async def direct_message(self, user_id: int, content: str, *, bot: bool = False) -> None:
+        channel_id = self.dm_channel_id(user_id)
+        author = p.user(user_id, bot=bot)
+        data = p.message(next(self._ids), channel_id, author, {"content": content})
+        await self._session_for(None).dispatch("MESSAGE_CREATE", data)
+
+    async def _interact(
+        self,
+        kind: int,
+        data: Payload,
+        *,
+        user_id: int,
+        in_dm: bool,
+        permissions: str,
+        roles: tuple[int, ...],
+        clicked: Payload | None = None,
+    ) -> str:
+        interaction_id = next(self._ids)
+        payload = p.interaction(
+            interaction_id,
+            kind,
+            data,
+            user_id=user_id,
+            permissions=permissions,
+            roles=roles,
+            dm_channel_id=self.dm_channel_id(user_id) if in_dm else None,
+            clicked=clicked,
+        )
+        await self._session_for(None if in_dm else p.GUILD_ID).dispatch(
+            "INTERACTION_CREATE", payload
+        )
+        return payload["token"]
+
+    def _command_data(self, subcommand: str, value: str | None, *, focused: bool) -> Payload:
+        registered = [c for scope in self.commands.values() for c in scope if c["name"] == "optout"]
+        command = registered[-1]
+        sub = next(o for o in command["options"] if o["name"] == subcommand)
+        options: list[Payload] = []
+        if value is not None:
+            option = {"name": sub["options"][0]["name"], "type": 3, "value": value}
+            options.append({**option, "focused": True} if focused else option)
+        data = {
+            "id": command["id"],
+            "name": "optout",
+            "type": 1,
+            "options": [{"name": subcommand, "type": 1, "options": options}],
+        }
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        return data
+
+    def _session_for(self, guild_id: int | None) -> GatewaySession:
+        """Guild events go to the guild's shard, DMs to shard 0, as on Discord."""
+        live = [s for s in self.sessions if not s.ws.closed]
+        shard = 0 if guild_id is None else (guild_id >> 22) % live[0].shard[1]
+        return next(s for s in live if s.shard[0] == shard)
+
+    # -- gateway -----------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        zlib_stream = request.query.get("compress") == "zlib-stream"
+        session = GatewaySession(ws, zlib.compressobj() if zlib_stream else None)
+        await session.send({"op": 10, "d": {"heartbeat_interval": 41_250}, "s": None, "t": None})
+        async for frame in ws:
+            if frame.type is not WSMsgType.TEXT:
+                continue
+            message = json.loads(frame.data)
+            self.gateway_received.append(message)
+            if message["op"] == 1:
+                await session.send({"op": 11, "d": None, "s": None, "t": None})
+            elif message["op"] == 2:
+                await self._identify(session, message["d"])
+        async with self._changed:
+            self._changed.notify_all()
+        return ws
+
+    async def _identify(self, session: GatewaySession, identify: Payload) -> None:
+        session.identify = identify
+        session.shard = tuple(identify.get("shard", (0, 1)))  # type: ignore[assignment]
+        session_id = f"session-{next(self._ids)}"
+        await session.dispatch("READY", p.ready(session_id, self.gateway_url, list(session.shard)))
+        if (p.GUILD_ID >> 22) % session.shard[1] == session.shard[0]:
+            await session.dispatch("GUILD_CREATE", p.guild(self.moderator_role))
+        async with self._changed:
+            self.sessions.append(session)
+            self._changed.notify_all()
+
+    # -- REST --------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body = await request.json() if request.can_read_body else None
+        recorded = Recorded(request.method, path, dict(request.query), body)
+        try:
+            response = await self._route(request, path, body)
+        finally:
+            async with self._changed:
+                self.requests.append(recorded)
+                self._changed.notify_all()
+        recorded.status = response.status
+        return response
+
+    async def _route(self, request: web.Request, path: str, body: Any) -> web.Response:
+        for index, (method, pattern, retry_after) in enumerate(self._rate_limits):
+            if method == request.method and pattern.fullmatch(path):
+                del self._rate_limits[index]
+                return self._json(p.rate_limited(retry_after), status=429, retry_after=retry_after)
+        for method, pattern, handler in self._routes:
+            match = pattern.fullmatch(path)
+            if method == request.method and match:
+                return await handler(request, match, body)
+        return self._json(p.error(0, "404: Not Found"), status=404)
+
+    def _json(
+        self, data: Any, *, status: int = 200, retry_after: float | None = None
+    ) -> web.Response:
+        headers = {
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "4",
+            "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
+            "X-RateLimit-Reset-After": "1.000",
+            "X-RateLimit-Bucket": "fakebucket",
+            "Via": "1.1 google",
+            "Content-Type": "application/json",  # exactly: discord.py compares the whole value
+        }
+        if retry_after is not None:
+            headers |= {
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": str(retry_after),
+                "X-RateLimit-Scope": "user",
+                "Retry-After": str(max(1, round(retry_after))),
+            }
+        return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
+
+    async def _me(self, request: web.Request, match: re.Match[str], body: Any) -> web.Response:
+        return self._json(p.bot_user())
+
+    async def _application(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        return self._json(p.application())
+
+    async def _gateway_url(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        return self._json({"url": self.gateway_url})
+
+    async def _gateway_bot(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        return self._json(
+            {
+                "url": self.gateway_url,
+                "shards": self.recommended_shards,
+                "session_start_limit": limit,
+            }
+        )
+
+    async def _list_commands(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        return self._json(self.commands.get(match[1], []))
+
+    async def _put_commands(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        """Store as Discord does: ids and versions added, `required: false` left out."""
+        scope = match[1]
+        stored = []
+        for command in body:
+            extra = {
+                "id": str(next(self._ids)),
+                "application_id": str(p.APP_ID),
+                "version": "1",
+                "name_localizations": None,
+                "description_localizations": None,
+            }
+            if scope:
+                extra["guild_id"] = scope
+            stored.append({**_strip_false_required(command), **extra})
+        self.commands[scope] = stored
+        return self._json(stored)
+
+    async def _callback(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        interaction_id, token = match[1], match[2]
+        kind = body["type"]
+        result: Payload = {"interaction": {"id": interaction_id, "type": 2}}
+        if kind in (4, 5):
+            data = body.get("data") or {}
+            message = self._store(token, "callback", data, stored_only=kind == 5)
+            result["interaction"] |= {
+                "response_message_id": message["id"],
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(message["flags"] & EPHEMERAL),
+            }
+            result["resource"] = {"type": kind, "message": message}
+        elif kind == 8:
+            self.sent.append(Sent("autocomplete", token, body, {}))
+        return self._json(result)
+
+    async def _edit_original(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        token = match[1]
+        flags = self._messages.get(token, {}).get("flags", 0)
+        return self._json(self._store(token, "original", body, flags=flags))
+
+    async def _followup(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        return self._json(self._store(match[1], "followup", body))
+
+    async def _open_dm(self, request: web.Request, match: re.Match[str], body: Any) -> web.Response:
+        user_id = int(body["recipient_id"])
+        return self._json(p.dm_channel(self.dm_channel_id(user_id), user_id))
+
+    async def _channel_message(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        channel_id = int(match[1])
+        if self._dm_users.get(channel_id) in self.closed_dms:
+            return self._json(p.error(50007, "Cannot send messages to this user"), status=403)
+        return self._json(self._store(match[1], "channel", body, channel_id=channel_id))
+
+    async def _typing(self, request: web.Request, match: re.Match[str], body: Any) -> web.Response:
+        return web.Response(status=204)
+
+    def _store(
+        self,
+        key: str,
+        kind: str,
+        body: Payload,
+        *,
+        flags: int = 0,
+        channel_id: int = p.CHANNEL_ID,
+        stored_only: bool = False,
+    ) -> Payload:
+        message = p.message(next(self._ids), channel_id, p.bot_user(), body, flags=flags)
+        if kind in ("callback", "original"):
+            self._messages[key] = message
+        if not stored_only:
+            self.sent.append(Sent(kind, key, body, message))
+        return message
+
+
+def _strip_false_required(option: Payload) -> Payload:
+    kept = {k: v for k, v in option.items() if not (k == "required" and v is False)}
+    if "options" in kept:
+        kept["options"] = [_strip_false_required(o) for o in kept["options"]]
+    return kept
