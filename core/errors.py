@@ -17,3 +17,31 @@ class StorageError(GigguardError):
     def __init__(self, message: str, original: BaseException | None = None) -> None:
         super().__init__(message)
         self.original = original
+
+
+class DeliveryError(GigguardError):
+    """A Messenger could not deliver a message. Adapters raise one of the two subclasses."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Retrying cannot help (DMs closed, user gone, channel not found); never retried."""
+
+    def __init__(self, reason: str, original: BaseException | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason  # one of core.delivery.models.FailReason
+        self.original = original
+
+
+class TransientDeliveryError(DeliveryError):
+    """Worth another try (rate limited, 5xx, timeout); `retry_after` in seconds if known."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        original: BaseException | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.original = original

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.delivery.models import (
+    Audience,
+    Broadcast,
+    Claimed,
+    NewBroadcast,
+    Recipient,
+    ReminderInfo,
+    Report,
+    Status,
+)
 from core.identity import MemberKey
+from core.replies import Reply
 from core.status import MemberProfile, ToggleCounts, ToggleRecord
+
+ToggleIds = list[tuple[str, str]]  # (marketplace, toggle) pairs that make a member "finished"
 
 
 class MemberRepository(Protocol):
@@ -22,8 +36,12 @@ class MemberRepository(Protocol):
         ...
 
     async def delete(self, key: MemberKey) -> int:
-        """Delete every row about the member; return how many rows went."""
+        """Delete every row about the member (reminders and deliveries too); return the count."""
         ...
+
+    async def set_timezone(self, key: MemberKey, timezone: str, *, at: dt.datetime) -> None: ...
+
+    async def set_muted(self, key: MemberKey, muted: bool, *, at: dt.datetime) -> None: ...
 
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
@@ -38,11 +56,147 @@ class FaqStatsRepository(Protocol):
     async def topic_counts(self, *, platform: str, workspace: str) -> dict[str | None, int]: ...
 
 
+class ReminderRepository(Protocol):
+    """A member's own reminders (rows of the delivery outbox)."""
+
+    async def add(self, key: MemberKey, *, due_at: dt.datetime, at: dt.datetime) -> int: ...
+
+    async def for_member(self, key: MemberKey, *, pending_only: bool) -> list[ReminderInfo]: ...
+
+    async def cancel(self, key: MemberKey, reminder_id: int) -> bool: ...
+
+    async def reschedule(self, key: MemberKey, reminder_id: int, *, due_at: dt.datetime) -> bool:
+        """Queue the member's reminder again (sent or not) for `due_at`."""
+        ...
+
+
+class BroadcastRepository(Protocol):
+    async def create(self, broadcast: NewBroadcast, *, at: dt.datetime) -> int:
+        """Store a draft; nothing is queued until `confirm`."""
+        ...
+
+    async def get(self, platform: str, workspace: str, broadcast_id: int) -> Broadcast | None: ...
+
+    async def confirm(self, broadcast_id: int, *, at: dt.datetime) -> bool:
+        """Draft -> scheduled, queueing its first run at `first_at`."""
+        ...
+
+    async def cancel(self, broadcast_id: int, *, at: dt.datetime) -> int:
+        """Stop the schedule and every delivery not yet made; return how many were stopped."""
+        ...
+
+    async def recent(
+        self, *, platform: str | None, workspace: str | None, limit: int
+    ) -> list[Broadcast]: ...
+
+    async def report(self, broadcast_id: int) -> Report: ...
+
+    async def failed(self, broadcast_id: int, *, limit: int) -> list[tuple[str, str]]:
+        """(user id, reason) of the deliveries that failed."""
+        ...
+
+    async def audience(
+        self, *, platform: str, workspace: str, audience: Audience, finished: ToggleIds
+    ) -> tuple[int, set[str]]:
+        """How many known members would receive a DM broadcast, and every known member's id."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    """The worker's side of the delivery table. Every write is conditional on holding the lease."""
+
+    async def claim(
+        self,
+        *,
+        owner: str,
+        platforms: list[str],
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int,
+    ) -> list[Claimed]:
+        """Lease up to `limit` due rows not leased by anyone (or whose lease ran out)."""
+        ...
+
+    async def finish(
+        self,
+        row: Claimed,
+        *,
+        owner: str,
+        status: Status,
+        reason: str | None,
+        at: dt.datetime,
+        late: bool = False,
+    ) -> bool: ...
+
+    async def retry_at(self, row: Claimed, *, owner: str, not_before: dt.datetime) -> bool:
+        """Give the row back, not to be claimed before `not_before`."""
+        ...
+
+    async def recipient(
+        self, platform: str, workspace: str, user: str, *, finished: ToggleIds
+    ) -> Recipient: ...
+
+    async def broadcast(self, broadcast_id: int) -> Broadcast | None: ...
+
+    async def fan_out(
+        self,
+        run: Claimed,
+        broadcast: Broadcast,
+        *,
+        owner: str,
+        extra_users: list[str],
+        next_run_at: dt.datetime | None,
+        at: dt.datetime,
+    ) -> int | None:
+        """Queue one delivery per recipient of this run and the next run, and finish the run row,
+        in one transaction. None if the lease was lost (another worker owns the run now)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A Messenger's receipt: the platform's id of the message, when it gives one."""
+
+    message_id: str | None = None
+
+
+class Messenger(Protocol):
+    """Sends on one platform. Implemented by each adapter; the delivery worker calls it.
+
+    Raise core.errors.PermanentDeliveryError(reason) when retrying cannot help (reason one of
+    core.delivery.models.FailReason) and core.errors.TransientDeliveryError(retry_after=...)
+    when it can. `idempotency_key` is the same on every attempt of one delivery: carry it where
+    the platform lets a resend be recognised (Slack message metadata, Discord nonce with
+    enforce_nonce). Neutralise mentions: member text must never ping anyone.
+    """
+
+    platform: str
+
+    async def send_dm(
+        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+    ) -> Sent: ...
+
+    async def send_to_channel(
+        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+    ) -> Sent: ...
+
+
+class MemberDirectory(Protocol):
+    """The platform's member list, for broadcasts to members who never used the bot."""
+
+    async def member_ids(self, workspace: str) -> list[str]:
+        """Ids of the workspace's human members (no bots)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
     members: MemberRepository
     faq_stats: FaqStatsRepository
+    reminders: ReminderRepository
+    broadcasts: BroadcastRepository
+    outbox: OutboxRepository
 
     async def __aenter__(self) -> Self: ...
 

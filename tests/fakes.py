@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from types import TracebackType
 from typing import Self
 
+from core.delivery.models import ReminderInfo, Status
 from core.errors import StorageError
 from core.faq.engine import FaqMatch, MatchKind
 from core.identity import MemberKey
@@ -42,6 +44,7 @@ class InMemoryStore:
         self.profiles: dict[MemberKey, MemberProfile] = {}
         self.toggles: dict[tuple[MemberKey, str, str], ToggleRecord] = {}
         self.topic_counts: dict[tuple[str, str, str | None], int] = {}
+        self.reminders: dict[int, tuple[MemberKey, ReminderInfo]] = {}
         self.fail_on_commit = False
 
 
@@ -65,7 +68,19 @@ class InMemoryMembers:
         doomed = [ident for ident in self._uow.toggles if ident[0] == key]
         for ident in doomed:
             del self._uow.toggles[ident]
-        return len(doomed) + (self._uow.profiles.pop(key, None) is not None)
+        reminders = [i for i, (k, _) in self._uow.reminders_rows.items() if k == key]
+        for reminder_id in reminders:
+            del self._uow.reminders_rows[reminder_id]
+        gone = len(doomed) + len(reminders)
+        return gone + (self._uow.profiles.pop(key, None) is not None)
+
+    async def set_timezone(self, key: MemberKey, timezone: str, *, at: dt.datetime) -> None:
+        profile = self._uow.profiles.get(key) or MemberProfile(key, None, False, at)
+        self._uow.profiles[key] = replace(profile, timezone=timezone)
+
+    async def set_muted(self, key: MemberKey, muted: bool, *, at: dt.datetime) -> None:
+        profile = self._uow.profiles.get(key) or MemberProfile(key, None, False, at)
+        self._uow.profiles[key] = replace(profile, muted=muted)
 
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
@@ -79,6 +94,39 @@ class InMemoryMembers:
         per_toggle = {t: sum(1 for _, tt in off if tt == t) for t in toggles}
         finished = sum(1 for k in keys if all((k, t) in off for t in toggles))
         return ToggleCounts(members=len(keys), finished=finished, per_toggle=per_toggle)
+
+
+class InMemoryReminders:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, key: MemberKey, *, due_at: dt.datetime, at: dt.datetime) -> int:
+        reminder_id = max(self._uow.reminders_rows, default=0) + 1
+        info = ReminderInfo(reminder_id, due_at, Status.PENDING, False, at)
+        self._uow.reminders_rows[reminder_id] = (key, info)
+        return reminder_id
+
+    async def for_member(self, key: MemberKey, *, pending_only: bool) -> list[ReminderInfo]:
+        mine = [r for k, r in self._uow.reminders_rows.values() if k == key]
+        return sorted(
+            (r for r in mine if r.status is Status.PENDING or not pending_only),
+            key=lambda r: r.due_at,
+        )
+
+    async def cancel(self, key: MemberKey, reminder_id: int) -> bool:
+        owner, info = self._uow.reminders_rows.get(reminder_id, (None, None))
+        if owner != key or info is None or info.status is not Status.PENDING:
+            return False
+        self._uow.reminders_rows[reminder_id] = (key, replace(info, status=Status.CANCELLED))
+        return True
+
+    async def reschedule(self, key: MemberKey, reminder_id: int, *, due_at: dt.datetime) -> bool:
+        owner, info = self._uow.reminders_rows.get(reminder_id, (None, None))
+        if owner != key or info is None:
+            return False
+        moved = replace(info, due_at=due_at, status=Status.PENDING, late=False)
+        self._uow.reminders_rows[reminder_id] = (key, moved)
+        return True
 
 
 class InMemoryFaqStats:
@@ -107,7 +155,9 @@ class InMemoryUnitOfWork:
         self.profiles = dict(self._store.profiles)
         self.toggles = dict(self._store.toggles)
         self.topic_counts = dict(self._store.topic_counts)
+        self.reminders_rows = dict(self._store.reminders)
         self.members = InMemoryMembers(self)
+        self.reminders = InMemoryReminders(self)
         self.faq_stats = InMemoryFaqStats(self)
         return self
 
@@ -125,3 +175,12 @@ class InMemoryUnitOfWork:
         self._store.profiles = self.profiles
         self._store.toggles = self.toggles
         self._store.topic_counts = self.topic_counts
+        self._store.reminders = self.reminders_rows
+
+
+class RecordingMetrics:
+    def __init__(self) -> None:
+        self.counted: list[tuple[str, dict[str, str]]] = []
+
+    def count(self, name: str, **labels: str) -> None:
+        self.counted.append((name, labels))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.commands import ask, info, moderation, privacy, status
+from core.commands import ask, broadcasts, info, moderation, privacy, reminders, status
 from core.commands.context import CommandContext
 from core.commands.registry import Argument, CommandSpec, Registry
 from core.knowledge import Knowledge
@@ -52,6 +52,48 @@ def build_registry(knowledge: Knowledge) -> Registry:
             privacy.forget_me,
             Argument("confirm", msg("arg_confirm"), (privacy.CONFIRM,)),
         ),
+        CommandSpec(
+            "remind",
+            msg("help_remind"),
+            reminders.remind,
+            Argument("when", msg("arg_when"), required=True),
+        ),
+        CommandSpec(
+            "reminders",
+            msg("help_reminders"),
+            reminders.reminders,
+            Argument("action", msg("arg_reminders")),
+        ),
+        CommandSpec(
+            "snooze",
+            msg("help_snooze"),
+            reminders.snooze,
+            Argument("reminder-and-delay", msg("arg_snooze"), required=True),
+        ),
+        CommandSpec("tz", msg("help_tz"), reminders.tz, Argument("timezone", msg("arg_tz"))),
+        CommandSpec("mute", msg("help_mute"), reminders.mute),
+        CommandSpec("unmute", msg("help_unmute"), reminders.unmute),
         CommandSpec("stats", msg("help_stats"), moderation.stats, moderator_only=True),
+        CommandSpec(
+            "broadcast",
+            msg("help_broadcast"),
+            broadcasts.broadcast,
+            Argument("order", msg("arg_broadcast"), required=True),
+            moderator_only=True,
+        ),
+        CommandSpec(
+            "broadcasts",
+            msg("help_broadcasts"),
+            broadcasts.broadcasts,
+            Argument("action", msg("arg_broadcasts")),
+            moderator_only=True,
+        ),
+        CommandSpec(
+            "cancel",
+            msg("help_cancel"),
+            broadcasts.cancel,
+            Argument("broadcast-id", msg("arg_broadcast_id"), required=True),
+            moderator_only=True,
+        ),
     ]
     return Registry(specs)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from core.clock import Clock
+from core.delivery.pacing import Pacing, load_pacing
 from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
-from core.ports import UnitOfWorkFactory
+from core.metrics import Metrics, NoMetrics
+from core.ports import MemberDirectory, UnitOfWorkFactory
 from core.requests import Request
 
 
@@ -18,6 +21,10 @@ class Services:
     uow: UnitOfWorkFactory
     faq: FaqEngine
     clock: Clock
+    pacing: Pacing = field(default_factory=load_pacing)
+    # Per platform; a broadcast to "all" reaches members who never used the bot only with one.
+    directories: Mapping[str, MemberDirectory] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=NoMetrics)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,16 @@ async def export_member(
         "toggles": toggles,
         "muted": profile.muted if profile else False,
         "timezone": profile.timezone if profile else None,
-        "reminders": [],
+        "reminders": [
+            {
+                "id": r.id,
+                "due_at": r.due_at.isoformat(),
+                "status": r.status.value,
+                "late": r.late,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in await uow.reminders.for_member(key, pending_only=False)
+        ],
     }
 
 

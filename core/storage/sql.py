@@ -6,7 +6,7 @@ import datetime as dt
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
@@ -14,7 +14,13 @@ from sqlmodel import col
 from core.errors import StorageError
 from core.identity import MemberKey
 from core.status import MemberProfile, ToggleCounts, ToggleRecord
-from core.storage.tables import FaqTopicCount, Member, ToggleStatus
+from core.storage.sql_delivery import (
+    SqlBroadcastRepository,
+    SqlReminderRepository,
+    recipient_filter,
+)
+from core.storage.sql_outbox import SqlOutboxRepository
+from core.storage.tables import Delivery, FaqTopicCount, Member, ToggleStatus
 from core.storage.upsert import upsert
 
 DECLINED_TOPIC = ""
@@ -47,14 +53,18 @@ class SqlMemberRepository:
 
     async def _member_id(self, key: MemberKey, at: dt.datetime) -> int:
         """The member's id, creating the row if needed; safe against concurrent creation."""
-        await self._session.execute(
-            upsert(self._session, Member)
-            .values(platform=key.platform, workspace=key.workspace, user_id=key.user, created_at=at)
-            .on_conflict_do_nothing()
+        # DO UPDATE (a no-op) rather than DO NOTHING so RETURNING yields the id in one trip.
+        statement = upsert(self._session, Member).values(
+            platform=key.platform, workspace=key.workspace, user_id=key.user, created_at=at
         )
-        member_id = await self._session.scalar(select(col(Member.id)).where(_member_filter(key)))
+        member_id = await self._session.scalar(
+            statement.on_conflict_do_update(
+                index_elements=["platform", "workspace", "user_id"],
+                set_={"platform": statement.excluded.platform},
+            ).returning(col(Member.id))
+        )
         assert member_id is not None
-        return member_id
+        return int(member_id)
 
     async def profile(self, key: MemberKey) -> MemberProfile | None:
         member = await self._member(key)
@@ -97,14 +107,28 @@ class SqlMemberRepository:
         )
 
     async def delete(self, key: MemberKey) -> int:
+        deliveries = await self._session.execute(delete(Delivery).where(recipient_filter(key)))
+        gone = int(getattr(deliveries, "rowcount", 0) or 0)
         member = await self._member(key)
         if member is None:
-            return 0
+            return gone
         toggles = await self._session.execute(
             delete(ToggleStatus).where(col(ToggleStatus.member_id) == member.id)
         )
         await self._session.delete(member)
-        return int(getattr(toggles, "rowcount", 0) or 0) + 1
+        return gone + int(getattr(toggles, "rowcount", 0) or 0) + 1
+
+    async def set_timezone(self, key: MemberKey, timezone: str, *, at: dt.datetime) -> None:
+        member_id = await self._member_id(key, at)
+        await self._session.execute(
+            update(Member).where(col(Member.id) == member_id).values(timezone=timezone)
+        )
+
+    async def set_muted(self, key: MemberKey, muted: bool, *, at: dt.datetime) -> None:
+        member_id = await self._member_id(key, at)
+        await self._session.execute(
+            update(Member).where(col(Member.id) == member_id).values(muted=muted)
+        )
 
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
@@ -171,6 +195,9 @@ class SqlUnitOfWork:
         self._session = self._session_factory()
         self.members = SqlMemberRepository(self._session)
         self.faq_stats = SqlFaqStatsRepository(self._session)
+        self.reminders = SqlReminderRepository(self._session)
+        self.broadcasts = SqlBroadcastRepository(self._session)
+        self.outbox = SqlOutboxRepository(self._session)
         return self
 
     async def __aexit__(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -46,3 +46,59 @@ class FaqTopicCount(SQLModel, table=True):
     workspace: str = Field(primary_key=True, max_length=64)
     topic: str = Field(primary_key=True, max_length=64)
     count: int = 0
+
+
+class Broadcast(SQLModel, table=True):
+    """A moderator's message: one-off or recurring (`schedule` is cron in `timezone`)."""
+
+    __tablename__ = "broadcast"
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    workspace: str = Field(max_length=64, index=True)
+    created_by: str = Field(max_length=64)
+    target: str = Field(max_length=16)
+    channel: str | None = Field(default=None, max_length=64)
+    audience: str = Field(max_length=16)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    schedule: str | None = Field(default=None, max_length=64)
+    timezone: str = Field(max_length=64)
+    first_at: dt.datetime = Field(sa_column=_utc_column())
+    state: str = Field(max_length=16)
+    runs: int = 0
+    next_run_at: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    created_at: dt.datetime = Field(sa_column=_utc_column())
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox: every message is a row before it is sent, leased while a worker sends it.
+
+    Reminders store no text (the member's live checklist is built at send time); broadcast
+    copies point at their broadcast. Rows are addressed by platform ids, not member ids, so
+    members who never used the bot can receive broadcasts too.
+    """
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        Index("ix_delivery_status_due", "status", "due_at"),
+        Index("ix_delivery_recipient", "platform", "workspace", "user_id"),
+        UniqueConstraint("broadcast_id", "run", "user_id", name="uq_delivery_run_recipient"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    platform: str = Field(max_length=16)
+    workspace: str = Field(max_length=64)
+    user_id: str | None = Field(default=None, max_length=64)
+    channel: str | None = Field(default=None, max_length=64)
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
+    run: int = 0
+    status: str = Field(max_length=16)
+    reason: str | None = Field(default=None, max_length=32)
+    due_at: dt.datetime = Field(sa_column=_utc_column())
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    late: bool = False
+    created_at: dt.datetime = Field(sa_column=_utc_column())
+    finished_at: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))

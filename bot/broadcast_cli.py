@@ -1,0 +1,117 @@
+"""`gigguard broadcast` (enqueue) and `gigguard broadcasts` (report); `gigguard run` delivers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from bot.bootstrap import build_app
+from bot.database import upgrade_database
+from bot.delivery import as_json, broadcast_reports, enqueue_broadcast, order_from_options
+from bot.settings import Settings
+from core.errors import UserInputError
+from core.render_text import render_table
+
+
+class BroadcastPlatform(StrEnum):
+    CONSOLE = "console"
+    SLACK = "slack"
+    DISCORD = "discord"
+
+
+class To(StrEnum):
+    DM = "dm"
+    CHANNEL = "channel"
+
+
+class AudienceChoice(StrEnum):
+    ALL = "all"
+    PENDING = "pending"
+
+
+def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
+    """Add the two commands to the `gigguard` CLI; `settings` reads settings and sets up logs."""
+
+    @app.command()
+    def broadcast(
+        platform: Annotated[BroadcastPlatform, typer.Option(help="Where to send.")],
+        workspace: Annotated[str, typer.Option(help="Slack team id / Discord guild id.")],
+        message: Annotated[str, typer.Option(help="The text (mentions are neutralised).")],
+        to: Annotated[To, typer.Option(help="DM each member, or post in a channel.")] = To.DM,
+        channel: Annotated[str | None, typer.Option(help="Channel id for --to channel.")] = None,
+        audience: Annotated[
+            AudienceChoice, typer.Option(help="all, or members with toggles left (pending).")
+        ] = AudienceChoice.ALL,
+        at: Annotated[str | None, typer.Option(help="When, e.g. 'friday 10:00' (UTC).")] = None,
+        every: Annotated[
+            str | None, typer.Option(help="Repeat: 'monday 09:00' or cron '0 9 * * 1' (UTC).")
+        ] = None,
+        yes: Annotated[
+            bool, typer.Option("--yes", help="Confirm; without it, preview only.")
+        ] = False,
+    ) -> None:
+        """Queue a broadcast; the running `gigguard run` process delivers it."""
+        current = settings()
+        upgrade_database(current.database_url)
+        order = order_from_options(
+            to=to.value, channel=channel, audience=audience.value, at=at, every=every, text=message
+        )
+
+        async def go() -> dict[str, object]:
+            built = build_app(current)
+            try:
+                return await enqueue_broadcast(
+                    built, platform=platform.value, workspace=workspace, order=order, confirmed=yes
+                )
+            finally:
+                await built.close()
+
+        try:
+            result = asyncio.run(go())
+        except UserInputError as exc:
+            typer.echo(f"refused: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(as_json(result))
+        if not yes:
+            typer.echo(f"preview only: re-run with --yes to send (draft #{result['id']})", err=True)
+
+    @app.command()
+    def broadcasts(
+        json_output: Annotated[
+            bool, typer.Option("--json", help="Machine-readable report.")
+        ] = False,
+    ) -> None:
+        """Scheduled and recent broadcasts with their delivery report."""
+        current = settings()
+        upgrade_database(current.database_url)
+
+        async def go() -> list[dict[str, object]]:
+            built = build_app(current)
+            try:
+                return await broadcast_reports(built)
+            finally:
+                await built.close()
+
+        reports = asyncio.run(go())
+        if json_output:
+            typer.echo(as_json(reports))
+            return
+        headers = ("id", "where", "state", "next run", "sent", "pending", "skipped", "failed")
+        rows = tuple(
+            (
+                str(r["id"]),
+                f"{r['platform']}/{r['workspace']}",
+                str(r["state"]),
+                str(r["next_run_at"] or "-"),
+                str(r["sent"]),
+                str(r["pending"]),
+                str(r["skipped"] or 0),
+                str(r["failed"] or 0),
+            )
+            for r in reports
+        )
+        typer.echo(render_table(headers, rows) if rows else "no broadcasts yet")

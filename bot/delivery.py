@@ -1,0 +1,117 @@
+"""Wiring for the delivery worker and the `gigguard broadcast(s)` commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+
+from bot.bootstrap import App
+from core.delivery import broadcasting
+from core.delivery.broadcasting import Order
+from core.delivery.models import Audience, Status, Target
+from core.delivery.worker import DeliveryWorker
+from core.identity import MemberKey
+from core.ports import Messenger
+
+log = logging.getLogger(__name__)
+
+CLI_USER = "cli"
+
+
+def build_worker(app: App, messengers: Mapping[str, Messenger]) -> DeliveryWorker:
+    return DeliveryWorker(
+        services=app.core.services,
+        messengers=messengers,
+        pacing=app.core.services.pacing,
+        sleep=asyncio.sleep,
+        directories=app.core.services.directories,
+    )
+
+
+def delivery_messengers(platforms: list[str]) -> dict[str, Messenger]:
+    """A Messenger for each running platform that has one. Deliveries for the others wait,
+    queued, until a process with their Messenger runs."""
+    from adapters.console.messenger import ConsoleMessenger
+
+    found: dict[str, Messenger] = {}
+    if "console" in platforms:
+        found["console"] = ConsoleMessenger()
+    missing = sorted(set(platforms) - set(found))
+    if missing:
+        log.warning("no Messenger yet for %s: their deliveries stay queued", ", ".join(missing))
+    return found
+
+
+async def run_worker(app: App, messengers: Mapping[str, Messenger]) -> None:
+    """Deliver until cancelled (the process stopping cancels it)."""
+    await build_worker(app, messengers).run_forever()
+
+
+async def enqueue_broadcast(
+    app: App,
+    *,
+    platform: str,
+    workspace: str,
+    order: Order,
+    confirmed: bool,
+) -> dict[str, object]:
+    """Draft (and with --yes confirm) a broadcast exactly as the `broadcast` subcommand would."""
+    services = app.core.services
+    key = MemberKey(platform, workspace, CLI_USER)
+    shown = await broadcasting.draft(services, key, order)
+    broadcast = shown.broadcast
+    if confirmed:
+        broadcast = await broadcasting.confirm(services, key, broadcast.id)
+    return {
+        "id": broadcast.id,
+        "state": broadcast.state.value,
+        "recipients_now": shown.recipients,
+        "first_at": broadcast.first_at.isoformat(),
+        "schedule": broadcast.schedule,
+        "eta_seconds": shown.eta.total_seconds(),
+    }
+
+
+async def broadcast_reports(app: App) -> list[dict[str, object]]:
+    found = await broadcasting.reports(app.core.services, platform=None, workspace=None, limit=100)
+    return [
+        {
+            "id": b.id,
+            "platform": b.platform,
+            "workspace": b.workspace,
+            "state": b.state.value,
+            "target": b.target.value,
+            "audience": b.audience.value if b.target is Target.DM else None,
+            "channel": b.channel,
+            "schedule": b.schedule,
+            "timezone": b.timezone,
+            "runs": b.runs,
+            "next_run_at": b.next_run_at.isoformat() if b.next_run_at else None,
+            "queued": r.queued,
+            "pending": r.total(Status.PENDING),
+            "sent": r.total(Status.SENT),
+            "skipped": r.by_reason(Status.SKIPPED),
+            "failed": r.by_reason(Status.FAILED),
+            "cancelled": r.total(Status.CANCELLED),
+        }
+        for b, r in found
+    ]
+
+
+def order_from_options(
+    *, to: str, channel: str | None, audience: str, at: str | None, every: str | None, text: str
+) -> Order:
+    return Order(
+        target=Target(to),
+        audience=Audience(audience),
+        text=text,
+        channel=channel,
+        at=at,
+        every=every,
+    )
+
+
+def as_json(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -1,0 +1,189 @@
+"""`broadcast`, `broadcasts`, `cancel` (moderators): paced, previewed, reportable messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from core.commands.context import CommandContext
+from core.delivery import broadcasting
+from core.delivery.broadcasting import Order, Preview
+from core.delivery.models import Audience, Broadcast, Report, Status, Target
+from core.delivery.when import describe
+from core.errors import UserInputError
+from core.replies import Button, ButtonStyle, Reply, Section, Table
+
+CONFIRM = "confirm"
+FAILED = "failed"
+RECENT = 10
+FAILED_SHOWN = 50
+# The header ends at the first colon followed by a space: "dm all at 18:00: text".
+_HEADER_END = re.compile(r":(\s|$)")
+_OPTIONS = re.compile(r"^(?:at\s+(?P<at>.+?))?\s*(?:every\s+(?P<every>.+))?$", re.IGNORECASE)
+_CHANNEL_LINK = re.compile(r"^<#([^|>]+)(?:\|[^>]*)?>$")
+
+
+def _id(ctx: CommandContext, given: str) -> int:
+    if not given.strip().isdigit():
+        raise UserInputError(ctx.msg("broadcast_id_missing"))
+    return int(given)
+
+
+def parse_order(ctx: CommandContext, args: str) -> Order:
+    """`dm all|pending [at WHEN] [every SCHEDULE]: TEXT` or `channel [ID] [...]: TEXT`."""
+    split = _HEADER_END.search(args)
+    if split is None:
+        raise UserInputError(ctx.msg("broadcast_usage"))
+    header, text = args[: split.start()].split(), args[split.end() :]
+    target = header[0].lower() if header else ""
+    rest = header[1:]
+    channel = ctx.request.channel
+    if target == Target.DM:
+        if not rest or rest[0].lower() not in tuple(Audience):
+            raise UserInputError(ctx.msg("broadcast_usage"))
+        audience, rest = Audience(rest[0].lower()), rest[1:]
+    elif target == Target.CHANNEL:
+        audience = Audience.ALL
+        if rest and rest[0].lower() not in ("at", "every"):
+            channel, rest = _CHANNEL_LINK.sub(r"\1", rest[0]), rest[1:]
+    else:
+        raise UserInputError(ctx.msg("broadcast_usage"))
+    options = _OPTIONS.match(" ".join(rest))
+    if options is None:
+        raise UserInputError(ctx.msg("broadcast_usage"))
+    return Order(
+        target=Target(target),
+        audience=audience,
+        text=text,
+        channel=channel,
+        at=options["at"],
+        every=options["every"],
+    )
+
+
+def _duration(ctx: CommandContext, span: dt.timedelta) -> str:
+    minutes = max(1, round(span.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    return ctx.msg("duration_hm", hours=hours, minutes=minutes) if hours else f"{minutes} min"
+
+
+def _who(ctx: CommandContext, broadcast: Broadcast) -> str:
+    if broadcast.target is Target.CHANNEL:
+        return ctx.msg("broadcast_to_channel", channel=broadcast.channel)
+    return ctx.msg(f"broadcast_to_{broadcast.audience.value}")
+
+
+def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
+    b = shown.broadcast
+    lines = [
+        ctx.msg("broadcast_preview_to", who=_who(ctx, b), count=shown.recipients),
+        ctx.msg("broadcast_preview_when", when=describe(b.first_at, b.timezone)),
+        ctx.msg(
+            "broadcast_preview_eta",
+            eta=_duration(ctx, shown.eta),
+            per_minute=f"{shown.per_minute:g}",
+            platform=b.platform,
+        ),
+    ]
+    if b.schedule:
+        lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=b.timezone))
+    return Reply(
+        blocks=(
+            Section("\n".join(lines), title=ctx.msg("broadcast_preview_title", id=b.id)),
+            Section(b.text, title=ctx.msg("broadcast_title")),
+        ),
+        buttons=(
+            Button(ctx.msg("button_send"), f"broadcast confirm {b.id}", ButtonStyle.PRIMARY),
+            Button(ctx.msg("button_discard"), f"cancel {b.id}", ButtonStyle.DANGER),
+        ),
+    )
+
+
+async def broadcast(ctx: CommandContext, args: str) -> Reply:
+    key = ctx.request.actor.key
+    action, _, rest = args.strip().partition(" ")
+    if action.lower() == CONFIRM:
+        confirmed = await broadcasting.confirm(ctx.services, key, _id(ctx, rest))
+        shown = await broadcasting.preview(ctx.services, confirmed)
+        return Reply(
+            blocks=(
+                Section(
+                    ctx.msg(
+                        "broadcast_confirmed",
+                        id=confirmed.id,
+                        when=describe(confirmed.first_at, confirmed.timezone),
+                        eta=_duration(ctx, shown.eta),
+                    )
+                ),
+            ),
+            buttons=(Button(ctx.msg("button_progress"), "broadcasts"),),
+        )
+    return preview_reply(ctx, await broadcasting.draft(ctx.services, key, parse_order(ctx, args)))
+
+
+def _progress(ctx: CommandContext, report: Report) -> str:
+    return ctx.msg("broadcasts_progress", done=report.done, queued=report.queued)
+
+
+def report_row(ctx: CommandContext, b: Broadcast, report: Report) -> tuple[str, ...]:
+    skipped = report.by_reason(Status.SKIPPED)
+    failed = report.by_reason(Status.FAILED)
+    return (
+        str(b.id),
+        b.state.value,
+        _who(ctx, b),
+        describe(b.next_run_at, b.timezone) if b.next_run_at else "-",
+        _progress(ctx, report),
+        str(report.total(Status.SENT)),
+        ", ".join(f"{r} {n}" for r, n in sorted(skipped.items())) or "0",
+        ", ".join(f"{r} {n}" for r, n in sorted(failed.items())) or "0",
+    )
+
+
+async def broadcasts(ctx: CommandContext, args: str) -> Reply:
+    key = ctx.request.actor.key
+    action, _, rest = args.strip().partition(" ")
+    if action.lower() == FAILED:
+        broadcast_id = _id(ctx, rest)
+        async with ctx.services.uow() as uow:
+            if await uow.broadcasts.get(key.platform, key.workspace, broadcast_id) is None:
+                raise UserInputError(ctx.msg("broadcast_not_found", id=broadcast_id))
+            failed = await uow.broadcasts.failed(broadcast_id, limit=FAILED_SHOWN)
+        if not failed:
+            return Reply(blocks=(Section(ctx.msg("broadcasts_no_failures", id=broadcast_id)),))
+        return Reply(
+            blocks=(
+                Table(
+                    headers=(ctx.msg("broadcasts_member"), ctx.msg("broadcasts_reason")),
+                    rows=tuple(failed),
+                    title=ctx.msg("broadcasts_failed_title", id=broadcast_id, shown=FAILED_SHOWN),
+                ),
+            )
+        )
+    if action:
+        raise UserInputError(ctx.msg("broadcasts_usage"))
+    found = await broadcasting.reports(
+        ctx.services, platform=key.platform, workspace=key.workspace, limit=RECENT
+    )
+    if not found:
+        return Reply(blocks=(Section(ctx.msg("broadcasts_none")),))
+    headers = tuple(ctx.msg(f"broadcasts_col_{c}") for c in ("id", "state", "to", "next"))
+    headers += tuple(ctx.msg(f"broadcasts_col_{c}") for c in ("progress", "sent", "skip", "fail"))
+    return Reply(
+        blocks=(
+            Table(
+                headers=headers,
+                rows=tuple(report_row(ctx, b, r) for b, r in found),
+                title=ctx.msg("broadcasts_title"),
+            ),
+            Section(ctx.msg("broadcasts_hint")),
+        )
+    )
+
+
+async def cancel(ctx: CommandContext, args: str) -> Reply:
+    broadcast_id = _id(ctx, args)
+    stopped = await broadcasting.cancel(ctx.services, ctx.request.actor.key, broadcast_id)
+    return Reply(
+        blocks=(Section(ctx.msg("broadcast_cancelled", id=broadcast_id, stopped=stopped)),)
+    )

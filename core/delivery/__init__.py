@@ -1,0 +1,1 @@
+"""Reminders and moderator broadcasts: a durable outbox, paced per platform, crash safe."""

@@ -1,0 +1,160 @@
+"""Moderator broadcasts as a service: draft with a preview, confirm, cancel, report.
+
+Shared by the `broadcast` subcommands and the `gigguard broadcast` CLI, so both refuse the
+same bad input before anything is queued.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from core.commands.context import Services
+from core.delivery.models import Audience, Broadcast, NewBroadcast, Report, Target
+from core.delivery.neutralise import neutralise
+from core.delivery.when import TimeError, next_run, parse_schedule, parse_when
+from core.delivery.worker import finished_toggles
+from core.errors import UserInputError
+from core.identity import MemberKey
+from core.text import clean_input, quote
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """What the moderator asked for, before validation."""
+
+    target: Target
+    audience: Audience
+    text: str
+    channel: str | None = None
+    at: str | None = None
+    every: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    broadcast: Broadcast
+    recipients: int
+    eta: dt.timedelta
+    per_minute: float
+
+
+async def _zone(services: Services, key: MemberKey) -> str | None:
+    async with services.uow() as uow:
+        profile = await uow.members.profile(key)
+    return profile.timezone if profile else None
+
+
+def _first_run(
+    services: Services, order: Order, now: dt.datetime, timezone: str | None
+) -> tuple[dt.datetime, str | None]:
+    msg = services.knowledge.message
+    try:
+        at = parse_when(order.at, now=now, timezone=timezone) if order.at else None
+        schedule = parse_schedule(order.every) if order.every else None
+    except TimeError as exc:
+        raise UserInputError(msg(exc.key, given=quote(exc.given))) from exc
+    if schedule is None:
+        return at or now, None
+    start = at - dt.timedelta(seconds=1) if at else now
+    return next_run(schedule, after=start, timezone=timezone or "UTC"), schedule
+
+
+def checked_text(services: Services, platform: str, text: str) -> str:
+    msg = services.knowledge.message
+    cleaned = neutralise(clean_input(text))
+    if not cleaned:
+        raise UserInputError(msg("broadcast_empty"))
+    limit = services.pacing.platform(platform).max_length
+    if len(cleaned) > limit:
+        raise UserInputError(msg("broadcast_too_long", length=len(cleaned), limit=limit))
+    return cleaned
+
+
+async def recipients(services: Services, broadcast: Broadcast) -> int:
+    """How many would receive it now: known members not muted (not finished, for `pending`)
+    plus, with a MemberDirectory, the platform's members the bot has never met."""
+    if broadcast.target is Target.CHANNEL:
+        return 1
+    async with services.uow() as uow:
+        eligible, known = await uow.broadcasts.audience(
+            platform=broadcast.platform,
+            workspace=broadcast.workspace,
+            audience=broadcast.audience,
+            finished=finished_toggles(services),
+        )
+    directory = services.directories.get(broadcast.platform)
+    if directory is None:
+        return eligible
+    return eligible + len(set(await directory.member_ids(broadcast.workspace)) - known)
+
+
+async def preview(services: Services, broadcast: Broadcast) -> Preview:
+    count = await recipients(services, broadcast)
+    pace = services.pacing.platform(broadcast.platform)
+    rate = pace.dm_per_second if broadcast.target is Target.DM else pace.channel_per_second
+    return Preview(
+        broadcast=broadcast,
+        recipients=count,
+        eta=dt.timedelta(seconds=math.ceil(count / rate)),
+        per_minute=rate * 60,
+    )
+
+
+async def draft(services: Services, key: MemberKey, order: Order) -> Preview:
+    """Validate and store a draft. Nothing is queued until `confirm`."""
+    msg = services.knowledge.message
+    text = checked_text(services, key.platform, order.text)
+    if order.target is Target.CHANNEL and not order.channel:
+        raise UserInputError(msg("broadcast_channel_missing"))
+    now = services.clock.now()
+    timezone = await _zone(services, key)
+    first_at, schedule = _first_run(services, order, now, timezone)
+    new = NewBroadcast(
+        platform=key.platform,
+        workspace=key.workspace,
+        created_by=key.user,
+        target=order.target,
+        channel=order.channel if order.target is Target.CHANNEL else None,
+        audience=order.audience,
+        text=text,
+        schedule=schedule,
+        timezone=timezone or "UTC",
+        first_at=first_at,
+    )
+    async with services.uow() as uow:
+        broadcast_id = await uow.broadcasts.create(new, at=now)
+        await uow.commit()
+        stored = await uow.broadcasts.get(key.platform, key.workspace, broadcast_id)
+    assert stored is not None
+    return await preview(services, stored)
+
+
+async def confirm(services: Services, key: MemberKey, broadcast_id: int) -> Broadcast:
+    msg = services.knowledge.message
+    async with services.uow() as uow:
+        confirmed = await uow.broadcasts.confirm(broadcast_id, at=services.clock.now())
+        found = await uow.broadcasts.get(key.platform, key.workspace, broadcast_id)
+        if found is None or not confirmed:
+            raise UserInputError(msg("broadcast_not_draft", id=broadcast_id))
+        await uow.commit()
+    return found
+
+
+async def cancel(services: Services, key: MemberKey, broadcast_id: int) -> int:
+    msg = services.knowledge.message
+    async with services.uow() as uow:
+        if await uow.broadcasts.get(key.platform, key.workspace, broadcast_id) is None:
+            raise UserInputError(msg("broadcast_not_found", id=broadcast_id))
+        stopped = await uow.broadcasts.cancel(broadcast_id, at=services.clock.now())
+        await uow.commit()
+    return stopped
+
+
+async def reports(
+    services: Services, *, platform: str | None, workspace: str | None, limit: int
+) -> list[tuple[Broadcast, Report]]:
+    async with services.uow() as uow:
+        found = await uow.broadcasts.recent(platform=platform, workspace=workspace, limit=limit)
+        return [(b, await uow.broadcasts.report(b.id)) for b in found]

@@ -1,0 +1,280 @@
+"""The delivery worker: lease due outbox rows, send them at the platform's pace, record how it went.
+
+Crash safety comes from the order of events: a row exists before anything is sent; it is
+leased (owner + lease_until) before sending; its outcome is written after. A worker killed
+between sending and recording leaves a lease that runs out, and the row is sent again with the
+same idempotency key: that in-flight window is the only way a message can go twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import uuid
+from collections.abc import Mapping
+
+from core.commands.context import Services
+from core.delivery.compose import broadcast_reply, reminder_reply
+from core.delivery.models import (
+    Audience,
+    Broadcast,
+    BroadcastState,
+    Claimed,
+    FailReason,
+    Kind,
+    SkipReason,
+    Status,
+    Target,
+)
+from core.delivery.pacing import Pacer, Pacing, Sleep
+from core.delivery.when import next_run
+from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
+from core.identity import MemberKey
+from core.metrics import DELIVERIES, RATE_LIMIT_WAITS
+from core.ports import MemberDirectory, Messenger, ToggleIds
+from core.replies import Reply
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE = dt.timedelta(seconds=60)
+MAX_BATCH = 100
+
+
+def worker_id() -> str:
+    """Unique per process and start, so a restarted worker never mistakes old leases for its own."""
+    return f"{os.uname().nodename[:24]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def finished_toggles(services: Services) -> ToggleIds:
+    return [(g.id, t.id) for g in services.knowledge.toggle_marketplaces() for t in g.toggles]
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        *,
+        services: Services,
+        messengers: Mapping[str, Messenger],
+        pacing: Pacing,
+        sleep: Sleep,
+        directories: Mapping[str, MemberDirectory] | None = None,
+        owner: str | None = None,
+        lease: dt.timedelta = DEFAULT_LEASE,
+        poll_seconds: float = 2.0,
+    ) -> None:
+        self._services = services
+        self._messengers = dict(messengers)
+        self._directories = dict(directories or {})
+        self._pacing = pacing
+        self._sleep = sleep
+        self.owner = owner or worker_id()
+        self._lease = lease
+        self._poll_seconds = poll_seconds
+        self._finished = finished_toggles(services)
+        clock = services.clock
+        self._pacers = {
+            (name, target): Pacer(
+                pacing.platform(name).dm_per_second
+                if target is Target.DM
+                else pacing.platform(name).channel_per_second,
+                clock=clock,
+                sleep=sleep,
+            )
+            for name in self._messengers
+            for target in Target
+        }
+
+    def _now(self) -> dt.datetime:
+        return self._services.clock.now()
+
+    def _batch_size(self) -> int:
+        """Claim no more than can be sent well inside one lease at the slowest DM pace."""
+        slowest = min(self._pacing.platform(p).dm_per_second for p in self._messengers)
+        return max(1, min(MAX_BATCH, int(slowest * self._lease.total_seconds() / 2)))
+
+    async def run_once(self) -> int:
+        """Claim one batch of due rows and deliver it; return how many rows were handled."""
+        if not self._messengers:
+            return 0
+        async with self._services.uow() as uow:
+            rows = await uow.outbox.claim(
+                owner=self.owner,
+                platforms=sorted(self._messengers),
+                now=self._now(),
+                lease=self._lease,
+                limit=self._batch_size(),
+            )
+            await uow.commit()
+        for row in rows:
+            await self._handle(row)
+        return len(rows)
+
+    async def run_forever(self, stop: asyncio.Event | None = None) -> None:
+        """Deliver until `stop` is set. The worker's one broad boundary: log and carry on."""
+        stop = stop or asyncio.Event()
+        log.info("delivery worker %s started for %s", self.owner, ", ".join(self._messengers))
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except StorageError:
+                log.exception("delivery worker: database unavailable, retrying")
+                handled = 0
+            except Exception:
+                log.exception("delivery worker: unexpected failure, retrying")
+                handled = 0
+            if not handled:
+                await self._sleep(self._poll_seconds)
+
+    async def _handle(self, row: Claimed) -> None:
+        if row.kind is Kind.RUN:
+            await self._expand(row)
+            return
+        prepared = await self._prepare(row)
+        if isinstance(prepared, tuple):
+            status, reason = prepared
+            await self._finish(row, status, reason)
+            return
+        await self._send(row, prepared)
+
+    async def _prepare(self, row: Claimed) -> Reply | tuple[Status, str]:
+        """The reply to send, or why the row ends without sending."""
+        async with self._services.uow() as uow:
+            if row.kind is Kind.REMINDER:
+                assert row.user is not None
+                key = MemberKey(row.platform, row.workspace, row.user)
+                who = await uow.outbox.recipient(
+                    row.platform, row.workspace, row.user, finished=self._finished
+                )
+                if who.finished:
+                    return Status.SKIPPED, SkipReason.FINISHED
+                return reminder_reply(
+                    self._services,
+                    key,
+                    await uow.members.toggles(key),
+                    reminder_id=row.id,
+                    due_at=row.due_at,
+                    timezone=who.timezone,
+                    late=self._is_late(row),
+                )
+            assert row.broadcast_id is not None
+            broadcast = await uow.outbox.broadcast(row.broadcast_id)
+            if broadcast is None or broadcast.state is BroadcastState.CANCELLED:
+                return Status.CANCELLED, ""
+            if row.kind is Kind.DM:
+                assert row.user is not None
+                who = await uow.outbox.recipient(
+                    row.platform, row.workspace, row.user, finished=self._finished
+                )
+                if who.muted:
+                    return Status.SKIPPED, SkipReason.MUTED
+                if broadcast.audience is Audience.PENDING and who.finished:
+                    return Status.SKIPPED, SkipReason.FINISHED
+            return broadcast_reply(self._services, broadcast, as_dm=row.kind is Kind.DM)
+
+    def _is_late(self, row: Claimed) -> bool:
+        late_after = dt.timedelta(seconds=self._pacing.late_after_seconds)
+        return self._now() - row.due_at > late_after
+
+    async def _send(self, row: Claimed, reply: Reply) -> None:
+        messenger = self._messengers[row.platform]
+        target = Target.CHANNEL if row.kind is Kind.CHANNEL else Target.DM
+        pacer = self._pacers[(row.platform, target)]
+        await pacer.wait()
+        try:
+            if target is Target.CHANNEL:
+                assert row.channel is not None
+                await messenger.send_to_channel(
+                    row.workspace, row.channel, reply, idempotency_key=row.idempotency_key
+                )
+            else:
+                assert row.user is not None
+                await messenger.send_dm(
+                    row.workspace, row.user, reply, idempotency_key=row.idempotency_key
+                )
+        except PermanentDeliveryError as exc:
+            log.info("delivery %s failed for good: %s", row.id, exc.reason)
+            await self._finish(row, Status.FAILED, exc.reason)
+        except TransientDeliveryError as exc:
+            await self._retry(row, pacer, exc.retry_after)
+        except Exception:
+            log.exception("delivery %s: the %s messenger failed", row.id, row.platform)
+            await self._retry(row, pacer, None)
+        else:
+            late = row.kind is Kind.REMINDER and self._is_late(row)
+            await self._finish(row, Status.SENT, None, late=late)
+
+    async def _retry(self, row: Claimed, pacer: Pacer, retry_after: float | None) -> None:
+        policy = self._pacing.retry
+        if row.attempts >= policy.max_attempts:
+            log.warning("delivery %s gave up after %s tries", row.id, row.attempts)
+            await self._finish(row, Status.FAILED, FailReason.OTHER)
+            return
+        now = self._now()
+        if retry_after is not None:
+            self._services.metrics.count(RATE_LIMIT_WAITS, platform=row.platform)
+            pacer.hold_until(now + dt.timedelta(seconds=retry_after))
+        not_before = now + dt.timedelta(seconds=policy.delay(row.attempts, retry_after))
+        async with self._services.uow() as uow:
+            await uow.outbox.retry_at(row, owner=self.owner, not_before=not_before)
+            await uow.commit()
+
+    async def _finish(
+        self, row: Claimed, status: Status, reason: str | None, *, late: bool = False
+    ) -> None:
+        async with self._services.uow() as uow:
+            held = await uow.outbox.finish(
+                row,
+                owner=self.owner,
+                status=status,
+                reason=reason or None,
+                at=self._now(),
+                late=late,
+            )
+            await uow.commit()
+        if not held:
+            log.warning("delivery %s: lease lost before its outcome was recorded", row.id)
+            return
+        self._services.metrics.count(DELIVERIES, platform=row.platform, outcome=status.value)
+
+    async def _expand(self, run: Claimed) -> None:
+        """Turn one due broadcast run into its deliveries, and queue the next run if recurring."""
+        async with self._services.uow() as uow:
+            broadcast = await uow.outbox.broadcast(run.broadcast_id or 0)
+        if broadcast is None or broadcast.state is not BroadcastState.SCHEDULED:
+            await self._finish(run, Status.CANCELLED, None)
+            return
+        extra = await self._extra_users(broadcast)
+        async with self._services.uow() as uow:
+            queued = await uow.outbox.fan_out(
+                run,
+                broadcast,
+                owner=self.owner,
+                extra_users=extra,
+                next_run_at=self._next_run(broadcast, run),
+                at=self._now(),
+            )
+            await uow.commit()
+        log.info("broadcast %s run %s: %s deliveries queued", broadcast.id, run.run, queued)
+
+    def _next_run(self, broadcast: Broadcast, run: Claimed) -> dt.datetime | None:
+        if broadcast.schedule is None:
+            return None
+        # After a downtime the missed run goes out once, late; the next one is in the future.
+        after = max(run.due_at, self._now())
+        return next_run(broadcast.schedule, after=after, timezone=broadcast.timezone)
+
+    async def _extra_users(self, broadcast: Broadcast) -> list[str]:
+        """Members the platform knows but the bot does not (only with a MemberDirectory)."""
+        directory = self._directories.get(broadcast.platform)
+        if broadcast.target is not Target.DM or directory is None:
+            return []
+        async with self._services.uow() as uow:
+            _, known = await uow.broadcasts.audience(
+                platform=broadcast.platform,
+                workspace=broadcast.workspace,
+                audience=broadcast.audience,
+                finished=self._finished,
+            )
+        return sorted(set(await directory.member_ids(broadcast.workspace)) - known)

@@ -1,0 +1,262 @@
+"""The delivery worker's side of the outbox: claim due rows under a lease, record outcomes.
+
+Every write is conditional on still holding the lease (owner and attempt number), so a worker
+whose lease ran out can never overwrite what the worker that took over recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, insert, literal, or_, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from core.delivery.models import (
+    Broadcast,
+    BroadcastState,
+    Claimed,
+    Kind,
+    Recipient,
+    Status,
+    Target,
+)
+from core.storage.sql_delivery import ToggleIds, as_utc, broadcast_model, row_count, run_row
+from core.storage.tables import Broadcast as BroadcastRow
+from core.storage.tables import Delivery, Member, ToggleStatus
+
+
+def _claimed(row: Row[tuple[Delivery]] | Delivery) -> Claimed:
+    d = row if isinstance(row, Delivery) else row[0]
+    assert d.id is not None and d.lease_until is not None
+    return Claimed(
+        id=d.id,
+        kind=Kind(d.kind),
+        platform=d.platform,
+        workspace=d.workspace,
+        user=d.user_id,
+        channel=d.channel,
+        broadcast_id=d.broadcast_id,
+        run=d.run,
+        due_at=as_utc(d.due_at),
+        attempts=d.attempts,
+        lease_until=as_utc(d.lease_until),
+    )
+
+
+def claim_statement(
+    *, owner: str, platforms: list[str], now: dt.datetime, lease: dt.timedelta, limit: int
+) -> Any:
+    """UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING: one statement on both engines.
+
+    SQLite runs it under its single writer lock; on PostgreSQL the inner SELECT locks its rows
+    with FOR UPDATE SKIP LOCKED, so concurrent workers never claim the same row. The inner
+    SELECT walks the (status, due_at) index.
+    """
+    due = (
+        select(col(Delivery.id))
+        .where(
+            col(Delivery.status) == Status.PENDING,
+            col(Delivery.due_at) <= now,
+            col(Delivery.platform).in_(platforms),
+            or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) <= now),
+        )
+        .order_by(col(Delivery.due_at), col(Delivery.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(Delivery)
+        .where(col(Delivery.id).in_(due.scalar_subquery()))
+        .values(lease_owner=owner, lease_until=now + lease, attempts=col(Delivery.attempts) + 1)
+        .returning(Delivery)
+        .execution_options(synchronize_session=False)
+    )
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(
+        self,
+        *,
+        owner: str,
+        platforms: list[str],
+        now: dt.datetime,
+        lease: dt.timedelta,
+        limit: int,
+    ) -> list[Claimed]:
+        result = await self._session.execute(
+            claim_statement(owner=owner, platforms=platforms, now=now, lease=lease, limit=limit)
+        )
+        rows = [_claimed(row) for row in result.all()]
+        return sorted(rows, key=lambda r: (r.due_at, r.id))
+
+    def _held(self, row: Claimed, owner: str) -> ColumnElement[bool]:
+        return and_(
+            col(Delivery.id) == row.id,
+            col(Delivery.lease_owner) == owner,
+            col(Delivery.attempts) == row.attempts,
+        )
+
+    async def finish(
+        self,
+        row: Claimed,
+        *,
+        owner: str,
+        status: Status,
+        reason: str | None,
+        at: dt.datetime,
+        late: bool = False,
+    ) -> bool:
+        result = await self._session.execute(
+            update(Delivery)
+            .where(self._held(row, owner))
+            .values(
+                status=status,
+                reason=reason,
+                late=late,
+                finished_at=at,
+                lease_owner=None,
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return row_count(result) == 1
+
+    async def retry_at(self, row: Claimed, *, owner: str, not_before: dt.datetime) -> bool:
+        result = await self._session.execute(
+            update(Delivery)
+            .where(self._held(row, owner), col(Delivery.status) == Status.PENDING)
+            .values(lease_owner=None, lease_until=not_before)
+            .execution_options(synchronize_session=False)
+        )
+        return row_count(result) == 1
+
+    async def recipient(
+        self, platform: str, workspace: str, user: str, *, finished: ToggleIds
+    ) -> Recipient:
+        member = (
+            await self._session.execute(
+                select(Member).where(
+                    col(Member.platform) == platform,
+                    col(Member.workspace) == workspace,
+                    col(Member.user_id) == user,
+                )
+            )
+        ).scalar_one_or_none()
+        if member is None:
+            return Recipient(known=False, muted=False, timezone=None, finished=False)
+        off = set(
+            (
+                await self._session.execute(
+                    select(col(ToggleStatus.marketplace), col(ToggleStatus.toggle)).where(
+                        col(ToggleStatus.member_id) == member.id, col(ToggleStatus.off).is_(True)
+                    )
+                )
+            ).tuples()
+        )
+        return Recipient(
+            known=True,
+            muted=member.muted,
+            timezone=member.timezone,
+            finished=bool(finished) and all(pair in off for pair in finished),
+        )
+
+    async def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        row = await self._session.get(BroadcastRow, broadcast_id)
+        return broadcast_model(row) if row else None
+
+    async def fan_out(
+        self,
+        run: Claimed,
+        broadcast: Broadcast,
+        *,
+        owner: str,
+        extra_users: list[str],
+        next_run_at: dt.datetime | None,
+        at: dt.datetime,
+    ) -> int | None:
+        if not await self.finish(run, owner=owner, status=Status.SENT, reason=None, at=at):
+            return None
+        queued = 0
+        if broadcast.target is Target.CHANNEL:
+            self._session.add(
+                Delivery(
+                    kind=Kind.CHANNEL,
+                    platform=broadcast.platform,
+                    workspace=broadcast.workspace,
+                    channel=broadcast.channel,
+                    broadcast_id=broadcast.id,
+                    run=run.run,
+                    status=Status.PENDING,
+                    due_at=run.due_at,
+                    created_at=at,
+                )
+            )
+            queued = 1
+        else:
+            queued = await self._fan_out_dms(run, broadcast, extra_users, at)
+        await self._session.execute(
+            update(BroadcastRow)
+            .where(col(BroadcastRow.id) == broadcast.id)
+            .values(
+                runs=col(BroadcastRow.runs) + 1,
+                next_run_at=next_run_at,
+                state=BroadcastState.SCHEDULED if next_run_at else BroadcastState.DONE,
+            )
+        )
+        if next_run_at is not None:
+            self._session.add(run_row(broadcast, run=run.run + 1, due_at=next_run_at, at=at))
+        await self._session.flush()
+        return queued
+
+    async def _fan_out_dms(
+        self, run: Claimed, broadcast: Broadcast, extra_users: Sequence[str], at: dt.datetime
+    ) -> int:
+        columns = ["kind", "platform", "workspace", "user_id", "broadcast_id", "run", "status"]
+        columns += ["due_at", "attempts", "late", "created_at"]
+        known = select(
+            literal(Kind.DM.value),
+            col(Member.platform),
+            col(Member.workspace),
+            col(Member.user_id),
+            literal(broadcast.id),
+            literal(run.run),
+            literal(Status.PENDING.value),
+            literal(run.due_at, Delivery.__table__.c.due_at.type),  # type: ignore[attr-defined]
+            literal(0),
+            literal(False),
+            literal(at, Delivery.__table__.c.created_at.type),  # type: ignore[attr-defined]
+        ).where(
+            col(Member.platform) == broadcast.platform,
+            col(Member.workspace) == broadcast.workspace,
+        )
+        result = await self._session.execute(insert(Delivery).from_select(columns, known))
+        queued = row_count(result)
+        if extra_users:
+            await self._session.execute(
+                insert(Delivery),
+                [
+                    {
+                        "kind": Kind.DM.value,
+                        "platform": broadcast.platform,
+                        "workspace": broadcast.workspace,
+                        "user_id": user,
+                        "broadcast_id": broadcast.id,
+                        "run": run.run,
+                        "status": Status.PENDING.value,
+                        "due_at": run.due_at,
+                        "attempts": 0,
+                        "late": False,
+                        "created_at": at,
+                    }
+                    for user in extra_users
+                ],
+            )
+            queued += len(extra_users)
+        return queued

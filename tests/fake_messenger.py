@@ -1,0 +1,118 @@
+"""A fake Messenger that records every send and fails on cue, plus helpers to drive the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.commands.context import Services
+from core.delivery.pacing import Pacing, load_pacing
+from core.delivery.worker import DeliveryWorker
+from core.identity import MemberKey
+from core.ports import Sent
+from core.replies import Reply
+from core.requests import Actor, Place, Request
+from core.service import Gigguard
+from tests.fakes import ManualClock
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    workspace: str
+    to: str  # user id, or "#channel"
+    reply: Reply
+    key: str
+    at: dt.datetime
+
+
+@dataclass
+class FakeMessenger:
+    platform: str
+    clock: ManualClock
+    sent: list[Delivered] = field(default_factory=list)
+    # user (or "#channel") -> exceptions raised by the next sends to them, in order
+    failures: dict[str, list[BaseException]] = field(default_factory=dict)
+    after_send: Callable[[Delivered], None] | None = None
+    tries: list[tuple[str, dt.datetime]] = field(default_factory=list)  # every call, failed too
+
+    async def _send(self, workspace: str, to: str, reply: Reply, key: str) -> Sent:
+        self.tries.append((to, self.clock.now()))
+        queue = self.failures.get(to)
+        if queue:
+            raise queue.pop(0)
+        delivered = Delivered(workspace, to, reply, key, self.clock.now())
+        self.sent.append(delivered)
+        if self.after_send is not None:
+            self.after_send(delivered)
+        return Sent(message_id=key)
+
+    async def send_dm(
+        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+    ) -> Sent:
+        return await self._send(workspace, user, reply, idempotency_key)
+
+    async def send_to_channel(
+        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+    ) -> Sent:
+        return await self._send(workspace, f"#{channel}", reply, idempotency_key)
+
+    def to(self, user: str) -> list[Delivered]:
+        return [d for d in self.sent if d.to == user]
+
+    def duplicates(self) -> int:
+        return sum(n - 1 for n in Counter(d.key for d in self.sent).values() if n > 1)
+
+
+def clock_sleep(clock: ManualClock) -> Callable[[float], object]:
+    """A sleep that moves the manual clock instead of waiting."""
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(dt.timedelta(seconds=seconds))
+
+    return sleep
+
+
+def make_worker(
+    services: Services,
+    messenger: FakeMessenger,
+    clock: ManualClock,
+    *,
+    pacing: Pacing | None = None,
+    owner: str | None = None,
+    lease: dt.timedelta = dt.timedelta(seconds=60),
+) -> DeliveryWorker:
+    return DeliveryWorker(
+        services=services,
+        messengers={messenger.platform: messenger},
+        pacing=pacing or load_pacing(),
+        sleep=clock_sleep(clock),  # type: ignore[arg-type]
+        directories=services.directories,
+        owner=owner,
+        lease=lease,
+    )
+
+
+async def drain(worker: DeliveryWorker, *, rounds: int = 100) -> int:
+    """Run the worker until nothing is due; return how many rows it handled."""
+    handled = 0
+    for _ in range(rounds):
+        batch = await worker.run_once()
+        if not batch:
+            return handled
+        handled += batch
+    raise AssertionError("the worker never ran out of due rows")
+
+
+async def say(
+    core: Gigguard,
+    key: MemberKey,
+    text: str,
+    *,
+    moderator: bool = False,
+    channel: str | None = None,
+) -> Reply:
+    return await core.handle(
+        Request(Actor(key, is_moderator=moderator), text, Place.DM, channel=channel)
+    )
