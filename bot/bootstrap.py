@@ -13,6 +13,7 @@ from core.clock import Clock, SystemClock
 from core.commands.context import Services
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
+from core.metrics import Metrics, NoMetrics
 from core.service import Gigguard
 from core.storage.sql import SqlUnitOfWork
 
@@ -26,14 +27,17 @@ class App:
         await self.engine.dispose()
 
 
-def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+def build_app(
+    settings: Settings, *, clock: Clock | None = None, metrics: Metrics | None = None
+) -> App:
     """Build everything; nothing connects until the first request uses the database."""
-    knowledge = load_knowledge()
+    knowledge = load_knowledge(overrides=settings.knowledge_dir)
     engine = create_engine(settings.database_url)
     services = Services(
         knowledge=knowledge,
         uow=partial(SqlUnitOfWork, session_factory(engine)),
         faq=build_faq_engine(knowledge),
         clock=clock or SystemClock(),
+        metrics=metrics or NoMetrics(),
     )
     return App(core=Gigguard(services), engine=engine)

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from bot.bootstrap import build_app
+from bot.broadcast_cli import register as register_broadcast_commands
 from bot.database import upgrade_database
 from bot.logs import setup_logging
 from bot.settings import Settings
@@ -56,7 +57,7 @@ def knowledge_check(
         Path | None, typer.Option(help="A TOPICS.md whose `## id` headings must all be covered.")
     ] = None,
 ) -> None:
-    """Validate the knowledge files: schema, sources, every topic present, dates fresh."""
+    """Validate the knowledge files (and GIGGUARD_KNOWLEDGE_DIR): schema, topics, dates."""
     settings = _settings()
     required = topic_ids_from_markdown(topics) if topics else set(load_knowledge().topics)
     problems = check_knowledge(
@@ -64,6 +65,7 @@ def knowledge_check(
         today=datetime.date.today(),
         stale_days=settings.stale_days,
         required_topics=required,
+        overrides=settings.knowledge_dir,
     )
     for problem in problems:
         typer.echo(problem)
@@ -135,6 +137,9 @@ def ask(
             )
         else:
             typer.echo(render_plain(answer.reply) + "\n")
+
+
+register_broadcast_commands(app, _settings)
 
 
 def main() -> None:

@@ -4,7 +4,33 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+
+# Slack tokens (xoxb-, xoxp-, xoxa-, xoxr-, xapp-) and Discord bot tokens, which are three
+# base64url parts: the bot's id, a timestamp and an HMAC.
+SLACK_TOKEN = re.compile(r"\b(xox[abpr]|xapp)-[0-9A-Za-z-]+")
+DISCORD_TOKEN = re.compile(r"\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}")
+REDACTED = "[REDACTED]"
+
+
+def redact(text: str) -> str:
+    return DISCORD_TOKEN.sub(REDACTED, SLACK_TOKEN.sub(rf"\1-{REDACTED}", text))
+
+
+class RedactTokens(logging.Filter):
+    """Scrub token-shaped strings from every record, its arguments and its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = redact(
+                record.exc_text or logging.Formatter().formatException(record.exc_info)
+            )
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -16,7 +42,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
+            entry["traceback"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry)
 
 
@@ -27,6 +53,8 @@ def setup_logging(level: str, *, as_json: bool) -> None:
         if as_json
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
+    # On the handler, not a logger: handler filters see records from every logger.
+    handler.addFilter(RedactTokens())
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     # Alembic narrates every migration step at INFO; only its problems matter at start-up.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -10,6 +9,11 @@ from typing import Any
 from adapters.console.repl import run_console
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
+from bot.delivery import delivery_messengers, run_worker
+from bot.health import AdapterStatus
+from bot.lifecycle import run_until_stopped
+from bot.metrics import PrometheusMetrics
+from bot.ops_http import OpsEndpoints, serve_ops
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -82,15 +86,23 @@ async def run_adapters(
 ) -> None:
     chosen = platforms or configured_platforms(settings)
     log.info("starting adapters: %s", ", ".join(chosen))
-    app = build_app(settings)
+    metrics = PrometheusMetrics()
+    app = build_app(settings, metrics=metrics)
+    adapters = AdapterStatus()
     runs: list[Coroutine[Any, Any, None]] = []
     if "console" in chosen:
-        runs.append(_console(app, user="me", moderator=False))
+        runs.append(adapters.track("console", _console(app, user="me", moderator=False)))
     if "slack" in chosen:
-        runs.append(_slack(app, settings, http=http, host=host, port=port))
+        runs.append(adapters.track("slack", _slack(app, settings, http=http, host=host, port=port)))
     if "discord" in chosen:
-        runs.append(_discord(app, settings))
+        runs.append(adapters.track("discord", _discord(app, settings)))
+    messengers = delivery_messengers(chosen)
+    if messengers:
+        runs.append(run_worker(app, messengers))
+    if settings.http_port is not None:
+        ops = OpsEndpoints(engine=app.engine, adapters=adapters, metrics=metrics)
+        runs.append(serve_ops(ops, port=settings.http_port))
     try:
-        await asyncio.gather(*runs)
+        await run_until_stopped(runs)
     finally:
         await app.close()

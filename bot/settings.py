@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -17,6 +18,8 @@ class Settings(BaseSettings):
         DEFAULT_DATABASE_URL, validation_alias=AliasChoices("GIGGUARD_DATABASE_URL")
     )
     stale_days: int = Field(180, ge=1, validation_alias="GIGGUARD_STALE_DAYS")
+    # A community's own FAQ entries and notes (faq.yaml, notes.yaml, sources.yaml).
+    knowledge_dir: Path | None = Field(None, validation_alias="GIGGUARD_KNOWLEDGE_DIR")
     log_level: str = Field("INFO", validation_alias="GIGGUARD_LOG_LEVEL")
     log_json: bool = Field(False, validation_alias="GIGGUARD_LOG_JSON")
     # Set to serve /healthz and /metrics from `gigguard run`; 0 picks a free port (tests).

@@ -10,6 +10,7 @@ from core.commands.context import CommandContext, Services
 from core.commands.registry import CommandSpec, Registry
 from core.errors import StorageError, UserInputError
 from core.knowledge import Knowledge
+from core.metrics import COMMANDS_HANDLED
 from core.replies import Reply, Section
 from core.requests import Origin, Request
 from core.text import clean_input, quote
@@ -41,6 +42,8 @@ class Gigguard:
                     key.user,
                 )
                 return self._error(self.knowledge.message("moderator_only", command=spec.name))
+            platform = request.actor.key.platform
+            self.services.metrics.count(COMMANDS_HANDLED, command=spec.name, platform=platform)
             return await spec.handler(CommandContext(request, self.services), args)
         except UserInputError as exc:
             return self._error(str(exc))
@@ -77,6 +80,10 @@ class Gigguard:
             key = "unknown_command_suggest" if closest else "unknown_command"
             raise UserInputError(self.knowledge.message(key, given=quote(name), closest=closest))
         return spec, args
+
+    def apology(self) -> Reply:
+        """What an adapter's last-resort boundary answers when something unexpected failed."""
+        return self._error(self.knowledge.message("unexpected_error"))
 
     def _error(self, text: str) -> Reply:
         return Reply(blocks=(Section(text),), ephemeral=True)

@@ -8,6 +8,7 @@ from core.commands.context import CommandContext
 from core.errors import UserInputError
 from core.faq.engine import FaqMatch, MatchKind
 from core.knowledge import Knowledge
+from core.metrics import FAQ_DECLINES
 from core.replies import Button, Reply, Section
 
 
@@ -19,7 +20,14 @@ class Answer:
     reply: Reply
 
 
-def compose_answer(knowledge: Knowledge, match: FaqMatch, *, with_details: bool = False) -> Reply:
+def compose_answer(
+    knowledge: Knowledge,
+    match: FaqMatch,
+    *,
+    with_details: bool = False,
+    community: str | None = None,
+) -> Reply:
+    """The reply for a match; `community` ("platform/workspace") picks the moderators' notes."""
     msg = knowledge.message
     if match.kind is MatchKind.GREETING:
         return Reply(blocks=(Section(msg("greeting")),))
@@ -31,6 +39,10 @@ def compose_answer(knowledge: Knowledge, match: FaqMatch, *, with_details: bool 
         )
     topic = knowledge.topics[match.topic]
     blocks = [Section(topic.answer, title=topic.title)]
+    blocks.extend(
+        Section(note, title=msg("community_note"))
+        for note in knowledge.notes_for(topic.id, community)
+    )
     buttons: list[Button] = []
     if topic.details and with_details:
         blocks.append(Section(topic.details))
@@ -53,15 +65,18 @@ async def ask(ctx: CommandContext, args: str) -> Reply:
     question = args.strip()
     if not question:
         raise UserInputError(ctx.msg("ask_empty"))
+    key = ctx.request.actor.key
+    community = f"{key.platform}/{key.workspace}"
     if question in ctx.knowledge.topics:  # a "More" or "Did you mean" button
         exact = FaqMatch(kind=MatchKind.ANSWER, topic=question, confidence=1.0)
-        return compose_answer(ctx.knowledge, exact, with_details=True)
+        return compose_answer(ctx.knowledge, exact, with_details=True, community=community)
     found = ctx.services.faq.match(question)
+    if found.kind is MatchKind.DECLINE:
+        ctx.services.metrics.count(FAQ_DECLINES, platform=key.platform)
     if found.kind is not MatchKind.GREETING:
-        key = ctx.request.actor.key
         async with ctx.services.uow() as uow:
             await uow.faq_stats.count_question(
                 platform=key.platform, workspace=key.workspace, topic=found.topic
             )
             await uow.commit()
-    return compose_answer(ctx.knowledge, found)
+    return compose_answer(ctx.knowledge, found, community=community)

@@ -40,11 +40,16 @@ def _date_problems(where: str, fact: Sourced, today: dt.date, stale_days: int) -
 
 
 def check_knowledge(
-    directory: Path, *, today: dt.date, stale_days: int, required_topics: Collection[str]
+    directory: Path,
+    *,
+    today: dt.date,
+    stale_days: int,
+    required_topics: Collection[str],
+    overrides: Path | None = None,
 ) -> list[str]:
     """Every problem found, as `where: what` lines; an empty list means the files are good."""
     try:
-        knowledge = load_knowledge(directory)
+        knowledge = load_knowledge(directory, overrides)
     except KnowledgeError as exc:
         return [str(exc)]
     problems = [

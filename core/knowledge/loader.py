@@ -11,6 +11,8 @@ from pydantic import BaseModel, ValidationError
 from core.errors import GigguardError
 from core.knowledge.models import (
     Clause,
+    CommunityNote,
+    CommunityTopic,
     Comparison,
     Knowledge,
     MarketplaceGuide,
@@ -71,8 +73,50 @@ def _by_id(items: list[Model], path: Path) -> dict[str, Model]:
     return result
 
 
-def load_knowledge(directory: Path = DEFAULT_DIR) -> Knowledge:
-    """Read every knowledge file under `directory`; raise KnowledgeError on the first problem."""
+def _optional_list(model: type[Model], path: Path) -> list[Model]:
+    return _validate_list(model, path) if path.exists() else []
+
+
+def _with_overrides(knowledge: Knowledge, overrides: Path) -> Knowledge:
+    """Add a community's own sources, FAQ entries and notes; they may not replace shipped ones."""
+    if not overrides.is_dir():
+        raise KnowledgeError(f"{overrides}: not a directory")
+    sources = _by_id(_optional_list(Source, overrides / "sources.yaml"), overrides)
+    topics = _by_id(_optional_list(CommunityTopic, overrides / "faq.yaml"), overrides)
+    notes = _optional_list(CommunityNote, overrides / "notes.yaml")
+    for kind, added, shipped in (
+        ("source", sources, knowledge.sources),
+        ("topic", topics, knowledge.topics),
+    ):
+        clash = sorted(set(added) & set(shipped))
+        if clash:
+            raise KnowledgeError(
+                f"{overrides}: {kind} id(s) {clash} already exist in the shipped knowledge"
+            )
+    try:
+        return Knowledge(
+            sources=knowledge.sources | sources,
+            topics=knowledge.topics | topics,
+            guides=knowledge.guides,
+            comparison=knowledge.comparison,
+            clause=knowledge.clause,
+            messages=knowledge.messages,
+            notes=notes,
+        )
+    except ValidationError as exc:
+        raise KnowledgeError(f"{overrides}: {_describe(exc)}") from exc
+
+
+def load_knowledge(directory: Path = DEFAULT_DIR, overrides: Path | None = None) -> Knowledge:
+    """Read every knowledge file under `directory`, then a community's `overrides` directory.
+
+    Raises KnowledgeError naming the file, line, field and problem of the first bad entry.
+    """
+    shipped = _load_shipped(directory)
+    return _with_overrides(shipped, overrides) if overrides else shipped
+
+
+def _load_shipped(directory: Path) -> Knowledge:
     guides_dir = directory / "marketplaces"
     guide_files = sorted(guides_dir.glob("*.yaml"))
     if not guide_files:

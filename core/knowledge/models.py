@@ -94,6 +94,20 @@ class Clause(Sourced):
     text: Text
 
 
+class CommunityTopic(Topic):
+    """A community's own FAQ entry, with the ways members ask it (for retrieval)."""
+
+    questions: list[Text] = Field(min_length=3)
+
+
+class CommunityNote(Strict):
+    """A moderator's note shown under a topic's answer, in one community or in all."""
+
+    topic: Id
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    community: Annotated[str, StringConstraints(pattern=r"^[a-z]+/[\w.-]+$")] | None = None
+
+
 class Knowledge(Strict):
     """Everything the bot knows, cross-checked: every source id referenced exists."""
 
@@ -103,6 +117,7 @@ class Knowledge(Strict):
     comparison: Comparison
     clause: Clause
     messages: dict[str, str]
+    notes: list[CommunityNote] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def references_resolve(self) -> Knowledge:
@@ -119,7 +134,18 @@ class Knowledge(Strict):
         unknown = [m for m in self.comparison.marketplaces if m not in self.guides]
         if unknown:
             raise ValueError(f"comparison names marketplaces without a guide: {unknown}")
+        orphans = [n.topic for n in self.notes if n.topic not in self.topics]
+        if orphans:
+            raise ValueError(f"notes for unknown topic(s) {orphans}")
         return self
+
+    def community_phrasings(self) -> dict[str, list[str]]:
+        """How members ask each community-specific topic, for the FAQ index."""
+        return {t.id: t.questions for t in self.topics.values() if isinstance(t, CommunityTopic)}
+
+    def notes_for(self, topic: str, community: str | None) -> list[str]:
+        """Notes on `topic` for `community` ("platform/workspace"); None: notes for everyone."""
+        return [n.note for n in self.notes if n.topic == topic and n.community in (None, community)]
 
     def message(self, key: str, **values: object) -> str:
         """A UI string from messages.yaml, formatted with `values`."""

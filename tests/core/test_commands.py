@@ -17,7 +17,7 @@ from core.render_text import render_plain
 from core.replies import Checklist, CodeBlock, Reply, Table
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
-from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock, RecordingMetrics
 
 ALICE = MemberKey("console", "w1", "alice")
 TOGGLES = ("communications", "work-product", "other-platform")
@@ -303,3 +303,21 @@ async def test_answers_whose_facts_changed_say_when(
     faq.result = FaqMatch(MatchKind.ANSWER, "what-changed", 0.9)
     other = await run(core, "ask what changed")
     assert other.context and "Updated on" not in other.context
+
+
+async def test_commands_and_declines_are_counted_without_identities(
+    store: InMemoryStore, faq: FixedFaq, clock: ManualClock
+) -> None:
+    metrics = RecordingMetrics()
+    core = Gigguard(
+        Services(load_knowledge(), partial(InMemoryUnitOfWork, store), faq, clock, metrics=metrics)
+    )
+    faq.result = FaqMatch(MatchKind.DECLINE, None, 0.1)
+    await run(core, "status")
+    await run(core, "ask what's the fee")
+    await run(core, "bogus")
+    assert metrics.counted == [
+        ("commands_handled", {"command": "status", "platform": "console"}),
+        ("commands_handled", {"command": "ask", "platform": "console"}),
+        ("faq_declines", {"platform": "console"}),
+    ]
