@@ -14,6 +14,7 @@ from core.delivery.models import Audience, Status, Target
 from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
 from core.ports import Messenger
+from core.requests import Actor
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +60,11 @@ async def enqueue_broadcast(
 ) -> dict[str, object]:
     """Draft (and with --yes confirm) a broadcast exactly as the `broadcast` subcommand would."""
     services = app.core.services
-    key = MemberKey(platform, workspace, CLI_USER)
-    shown = await broadcasting.draft(services, key, order)
+    operator = Actor(MemberKey(platform, workspace, CLI_USER), is_moderator=True)
+    shown = await broadcasting.draft(services, operator, order)
     broadcast = shown.broadcast
     if confirmed:
-        broadcast = await broadcasting.confirm(services, key, broadcast.id)
+        broadcast = await broadcasting.confirm(services, operator, broadcast.id)
     return {
         "id": broadcast.id,
         "state": broadcast.state.value,

@@ -26,6 +26,14 @@ class Origin(StrEnum):
 class Actor:
     key: MemberKey
     is_moderator: bool = False
+    # The community (e.g. a Discord server) the request came from, when it is not the member's
+    # own workspace: Discord identities are global, communities are per server.
+    community: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """The community whose figures, counts and audiences this request works on."""
+        return self.community or self.key.workspace
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from core.errors import StorageError, UserInputError
 from core.knowledge import Knowledge
 from core.metrics import COMMANDS_HANDLED
 from core.replies import Reply, Section
-from core.requests import Origin, Request
+from core.requests import Actor, Origin, Request
 from core.text import clean_input, quote
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,25 @@ class Gigguard:
                 return self._error(self.knowledge.message("moderator_only", command=spec.name))
             platform = request.actor.key.platform
             self.services.metrics.count(COMMANDS_HANDLED, command=spec.name, platform=platform)
-            return await spec.handler(CommandContext(request, self.services), args)
+            reply = await spec.handler(CommandContext(request, self.services), args)
+            await self._note_community(request.actor)
+            return reply
         except UserInputError as exc:
             return self._error(str(exc))
         except StorageError:
             log.exception("storage failure while handling a request")
             return self._error(self.knowledge.message("storage_error"))
+
+    async def _note_community(self, actor: Actor) -> None:
+        """A member seen in a server counts in that server's stats and audiences (Discord)."""
+        if actor.community is None or actor.community == actor.key.workspace:
+            return
+        try:
+            async with self.services.uow() as uow:
+                await uow.members.join_community(actor.key, actor.community)
+                await uow.commit()
+        except StorageError:  # the command itself succeeded; membership is retried next time
+            log.exception("could not record community membership")
 
     def ask(self, question: str) -> Answer:
         """Answer one question without a member (the `gigguard ask` CLI); nothing is stored."""

@@ -45,6 +45,7 @@ class InMemoryStore:
         self.toggles: dict[tuple[MemberKey, str, str], ToggleRecord] = {}
         self.topic_counts: dict[tuple[str, str, str | None], int] = {}
         self.reminders: dict[int, tuple[MemberKey, ReminderInfo]] = {}
+        self.communities: set[tuple[MemberKey, str]] = set()
         self.fail_on_commit = False
 
 
@@ -71,8 +72,17 @@ class InMemoryMembers:
         reminders = [i for i, (k, _) in self._uow.reminders_rows.items() if k == key]
         for reminder_id in reminders:
             del self._uow.reminders_rows[reminder_id]
-        gone = len(doomed) + len(reminders)
+        joined = {pair for pair in self._uow.communities if pair[0] == key}
+        self._uow.communities -= joined
+        gone = len(doomed) + len(reminders) + len(joined)
         return gone + (self._uow.profiles.pop(key, None) is not None)
+
+    async def join_community(self, key: MemberKey, community: str) -> None:
+        if key in self._uow.profiles:
+            self._uow.communities.add((key, community))
+
+    async def communities(self, key: MemberKey) -> list[str]:
+        return sorted(c for k, c in self._uow.communities if k == key)
 
     async def set_timezone(self, key: MemberKey, timezone: str, *, at: dt.datetime) -> None:
         profile = self._uow.profiles.get(key) or MemberProfile(key, None, False, at)
@@ -85,7 +95,12 @@ class InMemoryMembers:
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts:
-        keys = [k for k in self._uow.profiles if (k.platform, k.workspace) == (platform, workspace)]
+        keys = [
+            k
+            for k in self._uow.profiles
+            if k.platform == platform
+            and (k.workspace == workspace or (k, workspace) in self._uow.communities)
+        ]
         off = {
             (k, t)
             for (k, m, t), r in self._uow.toggles.items()
@@ -156,6 +171,7 @@ class InMemoryUnitOfWork:
         self.toggles = dict(self._store.toggles)
         self.topic_counts = dict(self._store.topic_counts)
         self.reminders_rows = dict(self._store.reminders)
+        self.communities = set(self._store.communities)
         self.members = InMemoryMembers(self)
         self.reminders = InMemoryReminders(self)
         self.faq_stats = InMemoryFaqStats(self)
@@ -176,6 +192,7 @@ class InMemoryUnitOfWork:
         self._store.toggles = self.toggles
         self._store.topic_counts = self.topic_counts
         self._store.reminders = self.reminders_rows
+        self._store.communities = self.communities
 
 
 class RecordingMetrics:

@@ -3,9 +3,9 @@
 Identity: a Discord user id is global, and a member's opt-out status belongs to their Upwork
 account, not to a server. So every Discord request uses one workspace, `WORKSPACE`: what a
 member records with /optout in a server is what they see when they DM the bot, and the other
-way round. The price: moderator `stats` count every member of this deployment, across all
-servers it is in (figures stay aggregated and hidden below five members). Run one deployment
-per community if stats must be per server.
+way round. The server a request comes from is its community (`Actor.community`): core
+remembers which servers a member used the bot in, so a moderator's `stats` and broadcasts
+cover their own server's members only.
 """
 
 from __future__ import annotations
@@ -27,7 +27,11 @@ def from_interaction(interaction: discord.Interaction, text: str, *, moderator: 
     """A slash command or a button click: `text` is the command line it stands for."""
     in_dm = interaction.guild_id is None
     return Request(
-        actor=Actor(member_key(interaction.user), is_moderator=moderator),
+        actor=Actor(
+            member_key(interaction.user),
+            is_moderator=moderator,
+            community=str(interaction.guild_id) if interaction.guild_id else None,
+        ),
         text=text,
         place=Place.DM if in_dm else Place.CHANNEL,
         origin=Origin.COMMAND,

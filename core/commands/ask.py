@@ -66,7 +66,7 @@ async def ask(ctx: CommandContext, args: str) -> Reply:
     if not question:
         raise UserInputError(ctx.msg("ask_empty"))
     key = ctx.request.actor.key
-    community = f"{key.platform}/{key.workspace}"
+    community = f"{key.platform}/{ctx.request.actor.scope}"
     if question in ctx.knowledge.topics:  # a "More" or "Did you mean" button
         exact = FaqMatch(kind=MatchKind.ANSWER, topic=question, confidence=1.0)
         return compose_answer(ctx.knowledge, exact, with_details=True, community=community)
@@ -76,7 +76,7 @@ async def ask(ctx: CommandContext, args: str) -> Reply:
     if found.kind is not MatchKind.GREETING:
         async with ctx.services.uow() as uow:
             await uow.faq_stats.count_question(
-                platform=key.platform, workspace=key.workspace, topic=found.topic
+                platform=key.platform, workspace=ctx.request.actor.scope, topic=found.topic
             )
             await uow.commit()
     return compose_answer(ctx.knowledge, found, community=community)

@@ -100,10 +100,10 @@ def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
 
 
 async def broadcast(ctx: CommandContext, args: str) -> Reply:
-    key = ctx.request.actor.key
+    actor = ctx.request.actor
     action, _, rest = args.strip().partition(" ")
     if action.lower() == CONFIRM:
-        confirmed = await broadcasting.confirm(ctx.services, key, _id(ctx, rest))
+        confirmed = await broadcasting.confirm(ctx.services, actor, _id(ctx, rest))
         shown = await broadcasting.preview(ctx.services, confirmed)
         return Reply(
             blocks=(
@@ -118,7 +118,7 @@ async def broadcast(ctx: CommandContext, args: str) -> Reply:
             ),
             buttons=(Button(ctx.msg("button_progress"), "broadcasts"),),
         )
-    return preview_reply(ctx, await broadcasting.draft(ctx.services, key, parse_order(ctx, args)))
+    return preview_reply(ctx, await broadcasting.draft(ctx.services, actor, parse_order(ctx, args)))
 
 
 def _progress(ctx: CommandContext, report: Report) -> str:
@@ -141,12 +141,12 @@ def report_row(ctx: CommandContext, b: Broadcast, report: Report) -> tuple[str, 
 
 
 async def broadcasts(ctx: CommandContext, args: str) -> Reply:
-    key = ctx.request.actor.key
+    actor = ctx.request.actor
     action, _, rest = args.strip().partition(" ")
     if action.lower() == FAILED:
         broadcast_id = _id(ctx, rest)
         async with ctx.services.uow() as uow:
-            if await uow.broadcasts.get(key.platform, key.workspace, broadcast_id) is None:
+            if await uow.broadcasts.get(actor.key.platform, actor.scope, broadcast_id) is None:
                 raise UserInputError(ctx.msg("broadcast_not_found", id=broadcast_id))
             failed = await uow.broadcasts.failed(broadcast_id, limit=FAILED_SHOWN)
         if not failed:
@@ -163,7 +163,7 @@ async def broadcasts(ctx: CommandContext, args: str) -> Reply:
     if action:
         raise UserInputError(ctx.msg("broadcasts_usage"))
     found = await broadcasting.reports(
-        ctx.services, platform=key.platform, workspace=key.workspace, limit=RECENT
+        ctx.services, platform=actor.key.platform, workspace=actor.scope, limit=RECENT
     )
     if not found:
         return Reply(blocks=(Section(ctx.msg("broadcasts_none")),))
@@ -183,7 +183,7 @@ async def broadcasts(ctx: CommandContext, args: str) -> Reply:
 
 async def cancel(ctx: CommandContext, args: str) -> Reply:
     broadcast_id = _id(ctx, args)
-    stopped = await broadcasting.cancel(ctx.services, ctx.request.actor.key, broadcast_id)
+    stopped = await broadcasting.cancel(ctx.services, ctx.request.actor, broadcast_id)
     return Reply(
         blocks=(Section(ctx.msg("broadcast_cancelled", id=broadcast_id, stopped=stopped)),)
     )

@@ -19,7 +19,7 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
         for guide in ctx.knowledge.toggle_marketplaces():
             counts = await uow.members.toggle_counts(
                 platform=key.platform,
-                workspace=key.workspace,
+                workspace=ctx.request.actor.scope,
                 marketplace=guide.id,
                 toggles=[t.id for t in guide.toggles],
             )
@@ -38,7 +38,9 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
                     title=ctx.msg("stats_title", marketplace=guide.name),
                 )
             )
-        topics = await uow.faq_stats.topic_counts(platform=key.platform, workspace=key.workspace)
+        topics = await uow.faq_stats.topic_counts(
+            platform=key.platform, workspace=ctx.request.actor.scope
+        )
     asked = sum(topics.values())
     declined = topics.get(None, 0)
     top = sorted(((n, t) for t, n in topics.items() if t), reverse=True)[:5]

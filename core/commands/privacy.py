@@ -41,6 +41,7 @@ async def export_member(
             }
             for r in await uow.reminders.for_member(key, pending_only=False)
         ],
+        "communities": await uow.members.communities(key),
     }
 
 

@@ -17,6 +17,7 @@ from core.delivery.when import TimeError, next_run, parse_schedule, parse_when
 from core.delivery.worker import finished_toggles
 from core.errors import UserInputError
 from core.identity import MemberKey
+from core.requests import Actor
 from core.text import clean_input, quote
 
 
@@ -102,9 +103,10 @@ async def preview(services: Services, broadcast: Broadcast) -> Preview:
     )
 
 
-async def draft(services: Services, key: MemberKey, order: Order) -> Preview:
-    """Validate and store a draft. Nothing is queued until `confirm`."""
+async def draft(services: Services, actor: Actor, order: Order) -> Preview:
+    """Validate and store a draft for the actor's community. Nothing is queued until `confirm`."""
     msg = services.knowledge.message
+    key = actor.key
     text = checked_text(services, key.platform, order.text)
     if order.target is Target.CHANNEL and not order.channel:
         raise UserInputError(msg("broadcast_channel_missing"))
@@ -113,7 +115,7 @@ async def draft(services: Services, key: MemberKey, order: Order) -> Preview:
     first_at, schedule = _first_run(services, order, now, timezone)
     new = NewBroadcast(
         platform=key.platform,
-        workspace=key.workspace,
+        workspace=actor.scope,
         created_by=key.user,
         target=order.target,
         channel=order.channel if order.target is Target.CHANNEL else None,
@@ -126,26 +128,26 @@ async def draft(services: Services, key: MemberKey, order: Order) -> Preview:
     async with services.uow() as uow:
         broadcast_id = await uow.broadcasts.create(new, at=now)
         await uow.commit()
-        stored = await uow.broadcasts.get(key.platform, key.workspace, broadcast_id)
+        stored = await uow.broadcasts.get(key.platform, actor.scope, broadcast_id)
     assert stored is not None
     return await preview(services, stored)
 
 
-async def confirm(services: Services, key: MemberKey, broadcast_id: int) -> Broadcast:
+async def confirm(services: Services, actor: Actor, broadcast_id: int) -> Broadcast:
     msg = services.knowledge.message
     async with services.uow() as uow:
         confirmed = await uow.broadcasts.confirm(broadcast_id, at=services.clock.now())
-        found = await uow.broadcasts.get(key.platform, key.workspace, broadcast_id)
+        found = await uow.broadcasts.get(actor.key.platform, actor.scope, broadcast_id)
         if found is None or not confirmed:
             raise UserInputError(msg("broadcast_not_draft", id=broadcast_id))
         await uow.commit()
     return found
 
 
-async def cancel(services: Services, key: MemberKey, broadcast_id: int) -> int:
+async def cancel(services: Services, actor: Actor, broadcast_id: int) -> int:
     msg = services.knowledge.message
     async with services.uow() as uow:
-        if await uow.broadcasts.get(key.platform, key.workspace, broadcast_id) is None:
+        if await uow.broadcasts.get(actor.key.platform, actor.scope, broadcast_id) is None:
             raise UserInputError(msg("broadcast_not_found", id=broadcast_id))
         stopped = await uow.broadcasts.cancel(broadcast_id, at=services.clock.now())
         await uow.commit()

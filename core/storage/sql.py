@@ -6,7 +6,7 @@ import datetime as dt
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, literal, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
@@ -14,13 +14,14 @@ from sqlmodel import col
 from core.errors import StorageError
 from core.identity import MemberKey
 from core.status import MemberProfile, ToggleCounts, ToggleRecord
+from core.storage.community import in_community
 from core.storage.sql_delivery import (
     SqlBroadcastRepository,
     SqlReminderRepository,
     recipient_filter,
 )
 from core.storage.sql_outbox import SqlOutboxRepository
-from core.storage.tables import Delivery, FaqTopicCount, Member, ToggleStatus
+from core.storage.tables import Delivery, FaqTopicCount, Member, MemberCommunity, ToggleStatus
 from core.storage.upsert import upsert
 
 DECLINED_TOPIC = ""
@@ -37,10 +38,6 @@ def _member_filter(key: MemberKey) -> ColumnElement[bool]:
         col(Member.workspace) == key.workspace,
         col(Member.user_id) == key.user,
     )
-
-
-def _community_filter(platform: str, workspace: str) -> ColumnElement[bool]:
-    return and_(col(Member.platform) == platform, col(Member.workspace) == workspace)
 
 
 class SqlMemberRepository:
@@ -112,11 +109,32 @@ class SqlMemberRepository:
         member = await self._member(key)
         if member is None:
             return gone
-        toggles = await self._session.execute(
-            delete(ToggleStatus).where(col(ToggleStatus.member_id) == member.id)
-        )
+        counted = 0
+        for table in (ToggleStatus, MemberCommunity):
+            result = await self._session.execute(
+                delete(table).where(col(table.member_id) == member.id)
+            )
+            counted += int(getattr(result, "rowcount", 0) or 0)
         await self._session.delete(member)
-        return gone + int(getattr(toggles, "rowcount", 0) or 0) + 1
+        return gone + counted + 1
+
+    async def join_community(self, key: MemberKey, community: str) -> None:
+        """Remember that a known member used the bot in `community`; strangers stay unknown."""
+        known_member = select(col(Member.id), literal(community)).where(_member_filter(key))
+        await self._session.execute(
+            upsert(self._session, MemberCommunity)
+            .from_select(["member_id", "community"], known_member)
+            .on_conflict_do_nothing()
+        )
+
+    async def communities(self, key: MemberKey) -> list[str]:
+        result = await self._session.scalars(
+            select(col(MemberCommunity.community))
+            .join(Member)
+            .where(_member_filter(key))
+            .order_by(col(MemberCommunity.community))
+        )
+        return list(result)
 
     async def set_timezone(self, key: MemberKey, timezone: str, *, at: dt.datetime) -> None:
         member_id = await self._member_id(key, at)
@@ -134,13 +152,13 @@ class SqlMemberRepository:
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts:
         members = await self._session.scalar(
-            select(func.count()).select_from(Member).where(_community_filter(platform, workspace))
+            select(func.count()).select_from(Member).where(in_community(platform, workspace))
         )
         off_rows = (
             select(col(ToggleStatus.member_id), col(ToggleStatus.toggle))
             .join(Member)
             .where(
-                _community_filter(platform, workspace),
+                in_community(platform, workspace),
                 col(ToggleStatus.marketplace) == marketplace,
                 col(ToggleStatus.off).is_(True),
                 col(ToggleStatus.toggle).in_(toggles),

@@ -25,6 +25,7 @@ from core.delivery.models import (
     Target,
 )
 from core.identity import MemberKey
+from core.storage.community import in_community
 from core.storage.tables import Broadcast as BroadcastRow
 from core.storage.tables import Delivery, Member, ToggleStatus
 
@@ -268,7 +269,7 @@ class SqlBroadcastRepository:
     async def audience(
         self, *, platform: str, workspace: str, audience: Audience, finished: ToggleIds
     ) -> tuple[int, set[str]]:
-        community = and_(col(Member.platform) == platform, col(Member.workspace) == workspace)
+        community = in_community(platform, workspace)
         known = set(await self._session.scalars(select(col(Member.user_id)).where(community)))
         eligible = (
             select(func.count()).select_from(Member).where(community, col(Member.muted).is_(False))

@@ -24,6 +24,7 @@ from core.delivery.models import (
     Status,
     Target,
 )
+from core.storage.community import in_community
 from core.storage.sql_delivery import ToggleIds, as_utc, broadcast_model, row_count, run_row
 from core.storage.tables import Broadcast as BroadcastRow
 from core.storage.tables import Delivery, Member, ToggleStatus
@@ -232,10 +233,7 @@ class SqlOutboxRepository:
             literal(0),
             literal(False),
             literal(at, Delivery.__table__.c.created_at.type),  # type: ignore[attr-defined]
-        ).where(
-            col(Member.platform) == broadcast.platform,
-            col(Member.workspace) == broadcast.workspace,
-        )
+        ).where(in_community(broadcast.platform, broadcast.workspace))
         result = await self._session.execute(insert(Delivery).from_select(columns, known))
         queued = row_count(result)
         if extra_users:

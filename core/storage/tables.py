@@ -27,6 +27,15 @@ class Member(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=_utc_column())
 
 
+class MemberCommunity(SQLModel, table=True):
+    """A community (outside the member's own workspace) where the member used the bot."""
+
+    __tablename__ = "member_community"
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    community: str = Field(primary_key=True, max_length=64, index=True)
+
+
 class ToggleStatus(SQLModel, table=True):
     __tablename__ = "toggle_status"
 

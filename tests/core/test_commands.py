@@ -221,7 +221,7 @@ async def test_my_data_follows_the_contract(core: Gigguard, clock: ManualClock) 
         "recorded_at": clock.now().isoformat(),
     }
     assert document["toggles"]["work-product"] == {"off": False, "recorded_at": None}
-    assert set(document) == {"member", "toggles", "muted", "timezone", "reminders"}
+    assert set(document) == {"member", "toggles", "muted", "timezone", "reminders", "communities"}
     assert document["muted"] is False and document["timezone"] is None
 
 
@@ -321,3 +321,23 @@ async def test_commands_and_declines_are_counted_without_identities(
         ("commands_handled", {"command": "ask", "platform": "console"}),
         ("faq_declines", {"platform": "console"}),
     ]
+
+
+async def test_a_servers_members_are_remembered_for_its_moderators(
+    core: Gigguard, store: InMemoryStore
+) -> None:
+    async def in_server(user: str, server: str, text: str, *, moderator: bool = False) -> Reply:
+        actor = Actor(MemberKey("discord", "global", user), moderator, community=server)
+        return await core.handle(Request(actor, text))
+
+    await in_server("stranger", "G1", "help")  # a stranger is not recorded anywhere
+    assert store.communities == set()
+    for user in ("a", "b", "c", "d", "e"):
+        await in_server(user, "G1", "done all")
+    await in_server("z", "G2", "done all")
+    g1 = (await in_server("mod", "G1", "stats", moderator=True)).blocks[0]
+    g2 = (await in_server("mod", "G2", "stats", moderator=True)).blocks[0]
+    assert isinstance(g1, Table) and isinstance(g2, Table)
+    assert g1.rows[0] == ("Members known", "5") and g2.rows[0] == ("Members known", "< 5")
+    exported = (await in_server("a", "G1", "my-data")).data
+    assert exported is not None and exported["communities"] == ["G1"]
