@@ -28,7 +28,10 @@ def build_faq_engine(
     without the engine simply recognising its own copy.
     """
     data = load_faq_data(data_dir)
-    phrased = set(data.index.topics)
+    # A community's own FAQ entries (GIGGUARD_KNOWLEDGE_DIR) bring their phrasings with them.
+    phrasings = {topic_id: entry.questions for topic_id, entry in data.index.topics.items()}
+    phrasings |= knowledge.community_phrasings()
+    phrased = set(phrasings)
     known = set(knowledge.topics)
     if phrased != known:
         raise FaqDataError(
@@ -38,9 +41,7 @@ def build_faq_engine(
     left_out = {_key(text) for text in exclude}
     documents = {
         topic_id: [
-            text
-            for text in (topic.title, *data.index.topics[topic_id].questions)
-            if _key(text) not in left_out
+            text for text in (topic.title, *phrasings[topic_id]) if _key(text) not in left_out
         ]
         for topic_id, topic in knowledge.topics.items()
     }

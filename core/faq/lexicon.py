@@ -24,10 +24,15 @@ class _Strict(BaseModel):
 
 
 class Concept(_Strict):
-    """Phrasings that mean one thing here; `anchor` concepts show a question is in scope."""
+    """Phrasings that mean one thing here; `anchor` concepts show a question is in scope.
+
+    `weak` phrasings mean the same but are everyday words ("add", "old", "safe"): they put
+    a question in scope only together with another anchor concept.
+    """
 
     anchor: bool = False
     phrases: list[Phrase] = Field(min_length=1)
+    weak: list[Phrase] = Field(default_factory=list)
 
 
 class OffTopicIntent(_Strict):
@@ -58,6 +63,7 @@ class TopicIndex(_Strict):
 class Calibration(_Strict):
     """Thresholds and the confidence curve, fitted on the tune split only."""
 
+    concept_weight: float = Field(gt=0)
     decline_below: float = Field(ge=0, le=1)
     sure_above: float = Field(ge=0, le=1)
     alternative_ratio: float = Field(gt=0, le=1)
