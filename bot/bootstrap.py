@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -14,6 +15,7 @@ from core.commands.context import Services
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
 from core.metrics import Metrics, NoMetrics
+from core.ports import MemberDirectory
 from core.service import Gigguard
 from core.storage.sql import SqlUnitOfWork
 
@@ -28,7 +30,11 @@ class App:
 
 
 def build_app(
-    settings: Settings, *, clock: Clock | None = None, metrics: Metrics | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    metrics: Metrics | None = None,
+    directories: Mapping[str, MemberDirectory] | None = None,
 ) -> App:
     """Build everything; nothing connects until the first request uses the database."""
     knowledge = load_knowledge(overrides=settings.knowledge_dir)
@@ -39,5 +45,6 @@ def build_app(
         faq=build_faq_engine(knowledge),
         clock=clock or SystemClock(),
         metrics=metrics or NoMetrics(),
+        directories=dict(directories or {}),
     )
     return App(core=Gigguard(services), engine=engine)

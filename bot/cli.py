@@ -14,10 +14,11 @@ import typer
 
 from bot.bootstrap import build_app
 from bot.broadcast_cli import register as register_broadcast_commands
-from bot.database import upgrade_database
+from bot.database import create_engine, upgrade_database
 from bot.logs import setup_logging
 from bot.settings import Settings
-from core.knowledge import load_knowledge
+from core.faq.lexicon import FaqDataError
+from core.knowledge import KnowledgeError, load_knowledge
 from core.knowledge.check import check_knowledge, topic_ids_from_markdown
 from core.knowledge.loader import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
 
@@ -72,6 +73,35 @@ def knowledge_check(
     if problems:
         raise typer.Exit(1)
     typer.echo(f"{directory}: knowledge is valid")
+
+
+@knowledge_app.command("reload")
+def knowledge_reload() -> None:
+    """Validate the knowledge files, then make every running `gigguard run` reload them.
+
+    Bumps a generation row in the database, which each running bot polls every ~10 s, so it
+    reaches bots on other hosts and containers too (`kill -HUP` reloads one local process).
+    """
+    from bot.knowledge_reload import bump_generation, load_from_disk
+
+    settings = _settings()
+    try:
+        load_from_disk(settings)
+    except (KnowledgeError, FaqDataError) as exc:
+        typer.echo(str(exc))
+        typer.echo("nothing reloaded: the running bots keep their current knowledge")
+        raise typer.Exit(1) from exc
+    upgrade_database(settings.database_url)
+
+    async def bump() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            return await bump_generation(engine)
+        finally:
+            await engine.dispose()
+
+    generation = asyncio.run(bump())
+    typer.echo(f"knowledge is valid; generation {generation}: running bots reload within ~10 s")
 
 
 @app.command()

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from bot.bootstrap import App
 from core.delivery import broadcasting
@@ -13,8 +14,13 @@ from core.delivery.broadcasting import Order
 from core.delivery.models import Audience, Status, Target
 from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
-from core.ports import Messenger
+from core.ports import MemberDirectory, Messenger
 from core.requests import Actor
+
+if TYPE_CHECKING:
+    import discord
+
+    from adapters.slack.config import SlackConfig
 
 log = logging.getLogger(__name__)
 
@@ -31,23 +37,47 @@ def build_worker(app: App, messengers: Mapping[str, Messenger]) -> DeliveryWorke
     )
 
 
-def delivery_messengers(platforms: list[str]) -> dict[str, Messenger]:
+def delivery_messengers(
+    platforms: list[str],
+    *,
+    slack: SlackConfig | None = None,
+    discord_client: discord.Client | None = None,
+) -> dict[str, Messenger]:
     """A Messenger for each running platform that has one. Deliveries for the others wait,
-    queued, until a process with their Messenger runs."""
+    queued, until a process with their Messenger runs. Discord's sends through the running
+    client, so they start once it has logged in."""
     from adapters.console.messenger import ConsoleMessenger
 
     found: dict[str, Messenger] = {}
     if "console" in platforms:
         found["console"] = ConsoleMessenger()
+    if "slack" in platforms and slack is not None:
+        from adapters.slack.messenger import SlackMessenger, delivery_client
+
+        found["slack"] = SlackMessenger(delivery_client(slack))
+    if "discord" in platforms and discord_client is not None:
+        from adapters.discord.messenger import DiscordMessenger
+
+        found["discord"] = DiscordMessenger(discord_client)
     missing = sorted(set(platforms) - set(found))
     if missing:
         log.warning("no Messenger yet for %s: their deliveries stay queued", ", ".join(missing))
     return found
 
 
-async def run_worker(app: App, messengers: Mapping[str, Messenger]) -> None:
-    """Deliver until cancelled (the process stopping cancels it)."""
-    await build_worker(app, messengers).run_forever()
+def delivery_directories(slack: SlackConfig | None) -> dict[str, MemberDirectory]:
+    """Member lists for broadcasts to "all". Slack only: Discord's would need the privileged
+    GUILD_MEMBERS intent, so a Discord "all" means every member known to the bot."""
+    if slack is None:
+        return {}
+    from adapters.slack.messenger import SlackMemberDirectory, directory_client
+
+    return {"slack": SlackMemberDirectory(directory_client(slack))}
+
+
+async def run_worker(app: App, messengers: Mapping[str, Messenger], stop: asyncio.Event) -> None:
+    """Deliver until `stop` is set; then finish the send in flight and release the rest."""
+    await build_worker(app, messengers).run_forever(stop)
 
 
 async def enqueue_broadcast(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +19,8 @@ DATABASE_TIMEOUT = 2.0
 class AdapterStatus:
     """Each running adapter's connection state, by adapter name.
 
-    The runner reports an adapter connected while its task runs; an adapter that knows
-    better (a dropped gateway, a reconnect) can report through the same two methods.
+    An adapter that knows its connection (Slack, Discord) reports it through `reporter`;
+    one that does not (the console) counts as connected while its task runs.
     """
 
     def __init__(self) -> None:
@@ -35,9 +35,27 @@ class AdapterStatus:
     def snapshot(self) -> dict[str, bool]:
         return dict(self._connected)
 
-    async def track(self, name: str, run: Coroutine[Any, Any, None]) -> None:
-        """Run an adapter, reported connected until it returns, fails or is cancelled."""
-        self.connected(name)
+    def reporter(self, name: str) -> Callable[[bool], None]:
+        """The `on_connection` callback an adapter config takes."""
+
+        def report(connected: bool) -> None:
+            if connected:
+                self.connected(name)
+            else:
+                self.disconnected(name)
+
+        return report
+
+    async def track(
+        self, name: str, run: Coroutine[Any, Any, None], *, self_reported: bool = False
+    ) -> None:
+        """Run an adapter until it returns, fails or is cancelled; disconnected after that.
+
+        Unless `self_reported`, it counts as connected from the start."""
+        if self_reported:
+            self.disconnected(name)
+        else:
+            self.connected(name)
         try:
             await run
         finally:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Callable, Coroutine
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from adapters.console.repl import run_console
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
-from bot.delivery import delivery_messengers, run_worker
+from bot.delivery import delivery_directories, delivery_messengers, run_worker
 from bot.health import AdapterStatus
-from bot.lifecycle import run_until_stopped
+from bot.knowledge_reload import reload_core, watch_generation
+from bot.lifecycle import Graceful, run_until_stopped
 from bot.metrics import PrometheusMetrics
 from bot.ops_http import OpsEndpoints, serve_ops
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.discord.config import DiscordConfig
+    from adapters.slack.config import SlackConfig
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +42,23 @@ def _console(app: App, *, user: str, moderator: bool) -> Coroutine[Any, Any, Non
     return run_console(session, banner=app.core.knowledge.message("console_banner"))
 
 
-def _slack(
-    app: App, settings: Settings, *, http: bool, host: str, port: int
-) -> Coroutine[Any, Any, None]:
+def _slack_config(settings: Settings, report: Callable[[bool], None]) -> SlackConfig:
     from adapters.slack.config import SlackConfig
-    from adapters.slack.runner import run_slack
+    from adapters.slack.oauth import SlackOAuth
 
-    assert settings.slack_bot_token is not None, "SLACK_BOT_TOKEN is not set"
-    config = SlackConfig(
-        bot_token=settings.slack_bot_token.get_secret_value(),
+    oauth, token = None, settings.slack_bot_token
+    if settings.slack_oauth_configured:  # a token per workspace, from the installation store
+        assert settings.slack_client_id and settings.slack_client_secret
+        oauth = SlackOAuth(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            redirect_uri=settings.slack_redirect_uri,
+        )
+        token = None
+    else:
+        assert token is not None, "SLACK_BOT_TOKEN is not set"
+    return SlackConfig(
+        bot_token=token.get_secret_value() if token else None,
         signing_secret=(
             settings.slack_signing_secret.get_secret_value()
             if settings.slack_signing_secret
@@ -53,24 +67,24 @@ def _slack(
         app_token=settings.slack_app_token.get_secret_value() if settings.slack_app_token else None,
         api_url=settings.slack_api_url,
         moderator_ids=settings.slack_moderator_ids,
+        on_connection=report,
+        oauth=oauth,
     )
-    return run_slack(app.core, config, http=http, host=host, port=port)
 
 
-def _discord(app: App, settings: Settings) -> Coroutine[Any, Any, None]:
+def _discord_config(settings: Settings, report: Callable[[bool], None]) -> DiscordConfig:
     from adapters.discord.config import DiscordConfig
-    from adapters.discord.runner import run_discord
 
     assert settings.discord_token is not None, "DISCORD_TOKEN is not set"
-    config = DiscordConfig(
+    return DiscordConfig(
         token=settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,
         gateway_url=settings.discord_gateway_url,
         guild_id=settings.discord_guild_id,
         moderator_role=settings.discord_moderator_role,
         shards=settings.discord_shards,
+        on_connection=report,
     )
-    return run_discord(app.core, config)
 
 
 async def run_console_adapter(settings: Settings, *, user: str, moderator: bool) -> None:
@@ -87,22 +101,43 @@ async def run_adapters(
     chosen = platforms or configured_platforms(settings)
     log.info("starting adapters: %s", ", ".join(chosen))
     metrics = PrometheusMetrics()
-    app = build_app(settings, metrics=metrics)
     adapters = AdapterStatus()
+    slack = _slack_config(settings, adapters.reporter("slack")) if "slack" in chosen else None
+    # The Slack Messenger sends with the one SLACK_BOT_TOKEN; with OAuth installs (a token per
+    # workspace) Slack deliveries stay queued rather than fail, until it looks tokens up.
+    single_token = slack if slack is not None and slack.oauth is None else None
+    app = build_app(settings, metrics=metrics, directories=delivery_directories(single_token))
     runs: list[Coroutine[Any, Any, None]] = []
     if "console" in chosen:
         runs.append(adapters.track("console", _console(app, user="me", moderator=False)))
-    if "slack" in chosen:
-        runs.append(adapters.track("slack", _slack(app, settings, http=http, host=host, port=port)))
+    if slack is not None:
+        from adapters.slack.oauth import oauth_settings
+        from adapters.slack.runner import run_slack
+
+        oauth = oauth_settings(slack.oauth, app.engine) if slack.oauth else None
+        serving = run_slack(app.core, slack, http=http, host=host, port=port, oauth=oauth)
+        runs.append(adapters.track("slack", serving, self_reported=True))
+    discord_client = None
     if "discord" in chosen:
-        runs.append(adapters.track("discord", _discord(app, settings)))
-    messengers = delivery_messengers(chosen)
+        from adapters.discord.client import create_client
+        from adapters.discord.runner import run_discord
+
+        config = _discord_config(settings, adapters.reporter("discord"))
+        discord_client = create_client(app.core, config)  # shared with the DiscordMessenger
+        serving = run_discord(app.core, config, discord_client)
+        runs.append(adapters.track("discord", serving, self_reported=True))
+    messengers = delivery_messengers(chosen, slack=single_token, discord_client=discord_client)
+    graceful: list[Graceful] = []
     if messengers:
-        runs.append(run_worker(app, messengers))
+        graceful.append(partial(run_worker, app, messengers))
     if settings.http_port is not None:
         ops = OpsEndpoints(engine=app.engine, adapters=adapters, metrics=metrics)
         runs.append(serve_ops(ops, port=settings.http_port))
     try:
-        await run_until_stopped(runs)
+        await run_until_stopped(
+            [*runs, watch_generation(app.core, app.engine, settings)],
+            graceful=graceful,
+            on_reload=partial(reload_core, app.core, settings),
+        )
     finally:
         await app.close()

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
     slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    # Only if the app lists several redirect URLs: the one to send installers back to.
+    slack_redirect_uri: str | None = Field(None, validation_alias="SLACK_REDIRECT_URI")
     slack_api_url: str | None = Field(None, validation_alias="GIGGUARD_SLACK_API_URL")
     slack_moderators: str = Field("", validation_alias="GIGGUARD_SLACK_MODERATORS")
 
@@ -51,7 +53,14 @@ class Settings(BaseSettings):
         return frozenset(part.strip() for part in self.slack_moderators.split(",") if part.strip())
 
     @property
+    def slack_oauth_configured(self) -> bool:
+        """Installs to many workspaces through OAuth instead of one SLACK_BOT_TOKEN."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    @property
     def slack_configured(self) -> bool:
+        if self.slack_oauth_configured:
+            return self.slack_signing_secret is not None
         return self.slack_bot_token is not None and (
             self.slack_signing_secret is not None or self.slack_app_token is not None
         )

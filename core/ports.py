@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
@@ -18,8 +19,15 @@ from core.delivery.models import (
     Status,
 )
 from core.identity import MemberKey
+from core.policy import PolicyUpdate
 from core.replies import Reply
-from core.status import MemberProfile, ToggleCounts, ToggleRecord
+from core.status import (
+    CommunityProgress,
+    DeliveryCounts,
+    MemberProfile,
+    ToggleCounts,
+    ToggleRecord,
+)
 
 ToggleIds = list[tuple[str, str]]  # (marketplace, toggle) pairs that make a member "finished"
 
@@ -52,6 +60,40 @@ class MemberRepository(Protocol):
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts: ...
+
+
+class PolicyUpdateRepository(Protocol):
+    """Policy changes moderators recorded, per community and marketplace."""
+
+    async def add(
+        self,
+        *,
+        platform: str,
+        workspace: str,
+        marketplace: str,
+        note: str,
+        source: str | None,
+        at: dt.datetime,
+    ) -> int: ...
+
+    async def recent(self, *, platform: str, workspace: str, limit: int) -> list[PolicyUpdate]:
+        """Newest first."""
+        ...
+
+    async def latest_for(self, key: MemberKey) -> dict[str, PolicyUpdate]:
+        """Per marketplace, the newest update in the member's own workspace or in any community
+        they used the bot in (a member of two Discord servers sees either server's update)."""
+        ...
+
+
+class CommunityStatsRepository(Protocol):
+    """Aggregates for a community's moderators; never who did what."""
+
+    async def progress(
+        self, *, platform: str, workspace: str, finished: ToggleIds
+    ) -> CommunityProgress: ...
+
+    async def deliveries(self, *, platform: str, workspace: str) -> DeliveryCounts: ...
 
 
 class FaqStatsRepository(Protocol):
@@ -138,6 +180,11 @@ class OutboxRepository(Protocol):
         """Give the row back, not to be claimed before `not_before`."""
         ...
 
+    async def release(self, rows: Sequence[Claimed], *, owner: str) -> int:
+        """Give back rows claimed but never tried (the worker is stopping): any worker may
+        claim them at once, and the claim does not count as an attempt."""
+        ...
+
     async def recipient(
         self, platform: str, workspace: str, user: str, *, finished: ToggleIds
     ) -> Recipient: ...
@@ -200,6 +247,8 @@ class UnitOfWork(Protocol):
 
     members: MemberRepository
     faq_stats: FaqStatsRepository
+    policy: PolicyUpdateRepository
+    stats: CommunityStatsRepository
     reminders: ReminderRepository
     broadcasts: BroadcastRepository
     outbox: OutboxRepository

@@ -82,9 +82,21 @@ Block = Section | CodeBlock | Checklist | Table
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with the reply (a chart). `alt_text` says what it shows, for screen readers
+    and for adapters that cannot upload; the reply's blocks must make sense without it."""
+
+    filename: str
+    content: bytes = field(repr=False)
+    mime: str
+    alt_text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     blocks: tuple[Block, ...]
     buttons: tuple[Button, ...] = ()
     context: str | None = None  # a footnote line: source and last-checked date
     ephemeral: bool = True
     data: dict[str, object] | None = field(default=None, compare=False)  # machine-readable payload
+    attachments: tuple[Attachment, ...] = ()

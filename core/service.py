@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from core.commands.ask import Answer, answer_question
 from core.commands.catalog import build_registry
 from core.commands.context import CommandContext, Services
 from core.commands.registry import CommandSpec, Registry
 from core.errors import StorageError, UserInputError
+from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
 from core.metrics import COMMANDS_HANDLED
 from core.replies import Reply, Section
@@ -26,6 +28,18 @@ class Gigguard:
     @property
     def knowledge(self) -> Knowledge:
         return self.services.knowledge
+
+    def reload(self, knowledge: Knowledge, faq: FaqEngine) -> None:
+        """Serve new knowledge, FAQ engine and command registry from the next request on.
+
+        Both are swapped with no await in between, so no request ever sees a mix; a request
+        already running keeps the services it started with.
+        """
+        registry = build_registry(knowledge)
+        self.services, self.registry = (
+            replace(self.services, knowledge=knowledge, faq=faq),
+            registry,
+        )
 
     async def handle(self, request: Request) -> Reply:
         """Run one request. Expected failures become friendly replies; nothing half-written."""

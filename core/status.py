@@ -29,5 +29,23 @@ class ToggleCounts:
     """Aggregate progress of one community on one marketplace's toggles."""
 
     members: int
-    finished: int  # members with every toggle switched off
-    per_toggle: dict[str, int]
+    finished: int  # members with every toggle switched off since the latest policy update
+    per_toggle: dict[str, int]  # switched off since the latest policy update
+    rechecks: int  # members with a toggle recorded off before a later policy update
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityProgress:
+    """A community's progress over every toggle of every marketplace."""
+
+    members: int
+    finished_at: list[dt.datetime]  # per finished member: when their last toggle was recorded
+    rechecks: int  # members with a toggle recorded off before a later policy update
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCounts:
+    """Outcomes of the community's reminders and broadcast deliveries, by status."""
+
+    reminders: dict[str, int]
+    broadcasts: dict[str, int]

@@ -11,7 +11,14 @@ from core.delivery.models import ReminderInfo, Status
 from core.errors import StorageError
 from core.faq.engine import FaqMatch, MatchKind
 from core.identity import MemberKey
-from core.status import MemberProfile, ToggleCounts, ToggleRecord
+from core.policy import PolicyUpdate, needs_recheck
+from core.status import (
+    CommunityProgress,
+    DeliveryCounts,
+    MemberProfile,
+    ToggleCounts,
+    ToggleRecord,
+)
 
 
 class ManualClock:
@@ -46,6 +53,7 @@ class InMemoryStore:
         self.topic_counts: dict[tuple[str, str, str | None], int] = {}
         self.reminders: dict[int, tuple[MemberKey, ReminderInfo]] = {}
         self.communities: set[tuple[MemberKey, str]] = set()
+        self.policy_updates: list[PolicyUpdate] = []
         self.fail_on_commit = False
 
 
@@ -101,14 +109,92 @@ class InMemoryMembers:
             if k.platform == platform
             and (k.workspace == workspace or (k, workspace) in self._uow.communities)
         ]
-        off = {
-            (k, t)
+        recorded = [
+            (k, t, r)
             for (k, m, t), r in self._uow.toggles.items()
             if k in keys and m == marketplace and r.off and t in toggles
-        }
+        ]
+        latest = {k: _latest_for(self._uow, k) for k in keys}
+        off = {(k, t) for k, t, r in recorded if needs_recheck(r, latest[k]) is None}
+        stale = {k for k, _, r in recorded if needs_recheck(r, latest[k]) is not None}
         per_toggle = {t: sum(1 for _, tt in off if tt == t) for t in toggles}
         finished = sum(1 for k in keys if all((k, t) in off for t in toggles))
-        return ToggleCounts(members=len(keys), finished=finished, per_toggle=per_toggle)
+        return ToggleCounts(
+            members=len(keys), finished=finished, per_toggle=per_toggle, rechecks=len(stale)
+        )
+
+
+def _latest_for(uow: InMemoryUnitOfWork, key: MemberKey) -> dict[str, PolicyUpdate]:
+    mine = {key.workspace} | {c for k, c in uow.communities if k == key}
+    ordered = sorted(uow.policy_updates, key=lambda u: (u.created_at, u.id))
+    return {u.marketplace: u for u in ordered if u.platform == key.platform and u.workspace in mine}
+
+
+class InMemoryStats:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def _members(self, platform: str, workspace: str) -> list[MemberKey]:
+        return [
+            k
+            for k in self._uow.profiles
+            if k.platform == platform
+            and (k.workspace == workspace or (k, workspace) in self._uow.communities)
+        ]
+
+    async def progress(
+        self, *, platform: str, workspace: str, finished: list[tuple[str, str]]
+    ) -> CommunityProgress:
+        keys = self._members(platform, workspace)
+        finished_at, rechecks = [], 0
+        for key in keys:
+            latest = _latest_for(self._uow, key)
+            mine = {(m, t): r for (k, m, t), r in self._uow.toggles.items() if k == key}
+            current = [mine.get(pair) for pair in finished]
+            if finished and all(r and r.off and not needs_recheck(r, latest) for r in current):
+                finished_at.append(max(r.recorded_at for r in current if r))
+            rechecks += any(needs_recheck(r, latest) for r in mine.values())
+        return CommunityProgress(members=len(keys), finished_at=finished_at, rechecks=rechecks)
+
+    async def deliveries(self, *, platform: str, workspace: str) -> DeliveryCounts:
+        keys = set(self._members(platform, workspace))
+        reminders: dict[str, int] = {}
+        for key, info in self._uow.reminders_rows.values():
+            if key in keys:
+                reminders[info.status.value] = reminders.get(info.status.value, 0) + 1
+        return DeliveryCounts(reminders=reminders, broadcasts={})
+
+
+class InMemoryPolicy:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(
+        self,
+        *,
+        platform: str,
+        workspace: str,
+        marketplace: str,
+        note: str,
+        source: str | None,
+        at: dt.datetime,
+    ) -> int:
+        update_id = len(self._uow.policy_updates) + 1
+        self._uow.policy_updates.append(
+            PolicyUpdate(update_id, platform, workspace, marketplace, note, source, at)
+        )
+        return update_id
+
+    async def recent(self, *, platform: str, workspace: str, limit: int) -> list[PolicyUpdate]:
+        mine = [
+            u
+            for u in self._uow.policy_updates
+            if (u.platform, u.workspace) == (platform, workspace)
+        ]
+        return sorted(mine, key=lambda u: (u.created_at, u.id), reverse=True)[:limit]
+
+    async def latest_for(self, key: MemberKey) -> dict[str, PolicyUpdate]:
+        return _latest_for(self._uow, key)
 
 
 class InMemoryReminders:
@@ -172,9 +258,12 @@ class InMemoryUnitOfWork:
         self.topic_counts = dict(self._store.topic_counts)
         self.reminders_rows = dict(self._store.reminders)
         self.communities = set(self._store.communities)
+        self.policy_updates = list(self._store.policy_updates)
         self.members = InMemoryMembers(self)
         self.reminders = InMemoryReminders(self)
         self.faq_stats = InMemoryFaqStats(self)
+        self.policy = InMemoryPolicy(self)
+        self.stats = InMemoryStats(self)
         return self
 
     async def __aexit__(
@@ -193,6 +282,7 @@ class InMemoryUnitOfWork:
         self._store.topic_counts = self.topic_counts
         self._store.reminders = self.reminders_rows
         self._store.communities = self.communities
+        self._store.policy_updates = self.policy_updates
 
 
 class RecordingMetrics:

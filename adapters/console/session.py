@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from core.identity import MemberKey
 from core.render_text import render_plain
+from core.replies import Attachment
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
 
@@ -25,4 +28,15 @@ class ConsoleSession:
         return Request(actor=self._actor, text=line, place=Place.DM, origin=Origin.DM_TEXT)
 
     async def reply_to(self, line: str) -> str:
-        return render_plain(await self._core.handle(self.to_request(line)))
+        reply = await self._core.handle(self.to_request(line))
+        return "\n\n".join([render_plain(reply), *(_save(a) for a in reply.attachments)])
+
+
+def _save(attachment: Attachment) -> str:
+    """A terminal cannot show a chart: save it to a temporary file and say where."""
+    with tempfile.NamedTemporaryFile(
+        prefix="gigguard-", suffix="-" + attachment.filename, delete=False
+    ) as out:
+        out.write(attachment.content)
+    size = len(attachment.content)
+    return f"[chart: {attachment.alt_text} ({size} bytes), saved to {out.name}]"

@@ -25,6 +25,9 @@ from core.service import Gigguard
 log = logging.getLogger(__name__)
 
 DEFER_AFTER = 2.0  # seconds; Discord drops an interaction not answered within 3
+# A 429 asking for a longer wait raises discord.RateLimited instead of sleeping inside
+# discord.py (30 s is its minimum): the delivery worker reschedules, a member gets an apology.
+MAX_RATELIMIT_WAIT = 30.0
 
 
 def intents() -> discord.Intents:
@@ -66,6 +69,10 @@ class DiscordAdapter:
             tree.copy_global_to(guild=guild)
         await sync_if_changed(client, tree, guild)
 
+    def connection(self, connected: bool) -> None:
+        if self._config.on_connection is not None:
+            self._config.on_connection(connected)
+
     async def run_command(self, interaction: discord.Interaction, command: str) -> None:
         """A slash command or a button click, as the command line it stands for."""
         moderator = is_moderator(interaction, self._config.moderator_role)
@@ -106,7 +113,12 @@ class _ClientHooks:
     """What discord.py calls on a client, handed to the adapter; shared by both client classes."""
 
     def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
-        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)  # type: ignore[call-arg]
+        super().__init__(  # type: ignore[call-arg]
+            intents=intents(),
+            allowed_mentions=NO_MENTIONS,
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            **options,
+        )
         self.adapter = adapter
 
     async def setup_hook(self) -> None:
@@ -114,6 +126,15 @@ class _ClientHooks:
 
     async def on_message(self, message: discord.Message) -> None:
         await self.adapter.on_message(message)
+
+    async def on_ready(self) -> None:
+        self.adapter.connection(True)
+
+    async def on_resumed(self) -> None:
+        self.adapter.connection(True)
+
+    async def on_disconnect(self) -> None:
+        self.adapter.connection(False)
 
     async def run_command(self, interaction: discord.Interaction, command: str) -> None:
         await self.adapter.run_command(interaction, command)

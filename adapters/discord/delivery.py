@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import discord
@@ -14,6 +15,16 @@ log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 CANNOT_DM = 50007  # "Cannot send messages to this user": DMs closed, or no shared server
+
+
+def _files(message: Outgoing) -> list[discord.File]:
+    """The message's attachments as uploads; MISSING when there are none, as for views."""
+    if not message.attachments:
+        return discord.utils.MISSING
+    return [
+        discord.File(io.BytesIO(a.content), filename=a.filename, description=a.alt_text)
+        for a in message.attachments
+    ]
 
 
 def _view(message: Outgoing) -> discord.ui.View:
@@ -38,12 +49,16 @@ class InteractionReplies:
         first, *rest = render(reply)
         if deferred:
             await interaction.edit_original_response(
-                embeds=list(first.embeds), view=_view(first), allowed_mentions=NO_MENTIONS
+                embeds=list(first.embeds),
+                view=_view(first),
+                attachments=_files(first),
+                allowed_mentions=NO_MENTIONS,
             )
         else:
             await interaction.response.send_message(
                 embeds=list(first.embeds),
                 view=_view(first),
+                files=_files(first),
                 ephemeral=ephemeral,
                 allowed_mentions=NO_MENTIONS,
             )
@@ -51,6 +66,7 @@ class InteractionReplies:
             await interaction.followup.send(
                 embeds=list(message.embeds),
                 view=_view(message),
+                files=_files(message),
                 ephemeral=ephemeral,
                 allowed_mentions=NO_MENTIONS,
             )
@@ -80,7 +96,10 @@ class DirectMessageReplies:
         try:
             for message in render(reply):
                 await self._channel.send(
-                    embeds=list(message.embeds), view=_view(message), allowed_mentions=NO_MENTIONS
+                    embeds=list(message.embeds),
+                    view=_view(message),
+                    files=_files(message),
+                    allowed_mentions=NO_MENTIONS,
                 )
         except discord.Forbidden as exc:
             if exc.code != CANNOT_DM:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import discord
 
 from core.render_text import render_table
-from core.replies import Block, Button, Checklist, CodeBlock, Reply, Section, Table
+from core.replies import Attachment, Block, Button, Checklist, CodeBlock, Reply, Section, Table
 
 MAX_EMBEDS = 10
 MAX_MESSAGE_EMBED_CHARS = 6000
@@ -33,6 +33,7 @@ class Outgoing:
 
     embeds: tuple[discord.Embed, ...] = ()
     buttons: tuple[Button, ...] = ()
+    attachments: tuple[Attachment, ...] = ()  # uploaded as files with the last message
 
 
 def render(reply: Reply) -> list[Outgoing]:
@@ -44,6 +45,9 @@ def render(reply: Reply) -> list[Outgoing]:
     if button_groups and messages:
         messages[-1] = Outgoing(embeds=messages[-1].embeds, buttons=button_groups.pop(0))
     messages += [Outgoing(buttons=group) for group in button_groups]
+    if reply.attachments:
+        last = messages.pop() if messages else Outgoing()
+        messages.append(replace(last, attachments=reply.attachments))
     return messages
 
 

@@ -10,9 +10,16 @@ from adapters.discord.endpoints import discord_endpoints
 from core.service import Gigguard
 
 
-async def run_discord(core: Gigguard, config: DiscordConfig) -> None:
+async def run_discord(
+    core: Gigguard, config: DiscordConfig, client: discord.Client | None = None
+) -> None:
+    """Serve with `client` (made by create_client; shared with a DiscordMessenger) or a new one."""
     with discord_endpoints(api_url=config.api_url, gateway_url=config.gateway_url):
-        await serve(create_client(core, config), config.token)
+        try:
+            await serve(client or create_client(core, config), config.token)
+        finally:
+            if config.on_connection is not None:
+                config.on_connection(False)
 
 
 async def serve(client: discord.Client, token: str) -> None:

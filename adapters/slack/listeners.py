@@ -20,7 +20,14 @@ from adapters.slack.blocks import render_messages, render_view_blocks
 from adapters.slack.home import home_reply, notice_of
 from adapters.slack.inbound import Payload
 from adapters.slack.moderators import ModeratorDirectory
-from adapters.slack.outbound import ResponseUrl, post_messages, publish_home, update_message
+from adapters.slack.outbound import (
+    ResponseUrl,
+    post_messages,
+    publish_home,
+    update_message,
+    upload_attachments,
+    upload_to_member,
+)
 from core.replies import ACTION_PREFIX, Reply
 from core.requests import Actor, Request
 
@@ -60,6 +67,8 @@ class Listeners:
             actor = await self._actor(client, *inbound.command_member(body))
             reply = await self._core.handle(inbound.command_request(body, actor))
             await out.send(render_messages(reply), ephemeral=reply.ephemeral)
+            if reply.attachments:
+                await upload_to_member(client, actor.key.user, reply.attachments)
 
         await self._guarded(
             "slash command", work(), lambda: out.send(self._apology, ephemeral=True)
@@ -74,6 +83,7 @@ class Listeners:
             actor = await self._actor(client, *inbound.event_member(body, event))
             reply = await self._core.handle(inbound.dm_request(event, actor))
             await post_messages(client, channel, render_messages(reply))
+            await upload_attachments(client, channel, reply.attachments)
 
         await self._guarded(
             "direct message", work(), lambda: post_messages(client, channel, self._apology)

@@ -5,15 +5,20 @@ Never sends `link_names` or `parse=full`: with escaped text, nothing a member ty
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import SlackBlock, SlackMessage
 from core.errors import GigguardError
+from core.replies import Attachment
+
+log = logging.getLogger(__name__)
 
 
 class SlackDeliveryError(GigguardError):
@@ -62,3 +67,37 @@ async def update_message(
 
 async def publish_home(client: AsyncWebClient, user: str, blocks: list[SlackBlock]) -> None:
     await client.views_publish(user_id=user, view={"type": "home", "blocks": blocks})
+
+
+async def upload_attachments(
+    client: AsyncWebClient, channel: str, attachments: Sequence[Attachment]
+) -> bool:
+    """Upload each attachment into `channel` (files:write). A failed upload is logged and the
+    rest skipped: the reply's blocks already carry the same figures as a table."""
+    for attachment in attachments:
+        try:
+            await client.files_upload_v2(
+                channel=channel,
+                file=attachment.content,
+                filename=attachment.filename,
+                title=attachment.filename,
+                alt_txt=attachment.alt_text,
+            )
+        except (SlackApiError, SlackClientError) as exc:
+            log.warning(
+                "slack: could not upload %s, sent as a table only: %s", attachment.filename, exc
+            )
+            return False
+    return True
+
+
+async def upload_to_member(
+    client: AsyncWebClient, user: str, attachments: Sequence[Attachment]
+) -> bool:
+    """Files cannot be ephemeral: a slash command's attachments go to the member's DM."""
+    try:
+        opened = await client.conversations_open(users=user)
+    except (SlackApiError, SlackClientError) as exc:
+        log.warning("slack: could not open a DM to upload attachments: %s", exc)
+        return False
+    return await upload_attachments(client, opened["channel"]["id"], attachments)

@@ -1,4 +1,5 @@
-"""HTTP mode: one aiohttp app serving Slack's requests and a health check. A pure translator."""
+"""HTTP mode: one aiohttp app serving Slack's requests, the OAuth install pages when the app is
+distributed to several workspaces, and a health check. A pure translator."""
 
 from __future__ import annotations
 
@@ -20,4 +21,22 @@ def build_web_app(bolt: AsyncApp) -> web.Application:
 
     app = web.Application()
     app.add_routes([web.post(EVENTS_PATH, events), web.get(HEALTH_PATH, health)])
+    flow = bolt.oauth_flow
+    if flow is not None:
+
+        async def install(request: web.Request) -> web.Response:
+            # A page with the "Add to Slack" link; sets the state cookie the callback checks.
+            return await to_aiohttp_response(
+                await flow.handle_installation(await to_bolt_request(request))
+            )
+
+        async def redirect(request: web.Request) -> web.Response:
+            # Exchanges the code (oauth.v2.access) and stores the workspace's installation.
+            return await to_aiohttp_response(
+                await flow.handle_callback(await to_bolt_request(request))
+            )
+
+        app.add_routes(
+            [web.get(flow.install_path, install), web.get(flow.redirect_uri_path, redirect)]
+        )
     return app

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import core.storage.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from adapters.slack.oauth import oauth_metadata
 
 config = context.config
-target_metadata = SQLModel.metadata
+# Our tables, and slack_sdk's installation and OAuth state tables (created by migration 0005).
+target_metadata = [SQLModel.metadata, oauth_metadata()]
 
 
 def _run(connection: Connection) -> None:

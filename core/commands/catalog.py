@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.commands import ask, broadcasts, info, moderation, privacy, reminders, status
+from core.commands import ask, broadcasts, info, moderation, policy, privacy, reminders, status
+from core.commands.checklist import toggle_ref
 from core.commands.context import CommandContext
 from core.commands.registry import Argument, CommandSpec, Registry
 from core.knowledge import Knowledge
@@ -11,7 +12,11 @@ from core.replies import Reply, Section
 
 def build_registry(knowledge: Knowledge) -> Registry:
     msg = knowledge.message
-    toggles = tuple(t.id for g in knowledge.toggle_marketplaces() for t in g.toggles)
+    toggles = tuple(
+        dict.fromkeys(
+            toggle_ref(knowledge, g, t) for g in knowledge.toggle_marketplaces() for t in g.toggles
+        )
+    )
     toggle_arg = Argument("toggle", msg("arg_toggle"), (*toggles, status.ALL), required=True)
     specs: list[CommandSpec] = []
 
@@ -74,6 +79,16 @@ def build_registry(knowledge: Knowledge) -> Registry:
         CommandSpec("mute", msg("help_mute"), reminders.mute),
         CommandSpec("unmute", msg("help_unmute"), reminders.unmute),
         CommandSpec("stats", msg("help_stats"), moderation.stats, moderator_only=True),
+        CommandSpec(
+            "policy-update",
+            msg("help_policy_update"),
+            policy.policy_update,
+            Argument("marketplace-and-note", msg("arg_policy_update"), required=True),
+            moderator_only=True,
+        ),
+        CommandSpec(
+            "policy-updates", msg("help_policy_updates"), policy.policy_updates, moderator_only=True
+        ),
         CommandSpec(
             "broadcast",
             msg("help_broadcast"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.commands.checklist import checklists, checklists_for
+from core.commands.checklist import checklists, checklists_for, read_progress, toggle_ref
 from core.commands.context import CommandContext
 from core.errors import UserInputError
 from core.knowledge.models import MarketplaceGuide, ToggleInfo
@@ -17,14 +17,22 @@ async def status(ctx: CommandContext, args: str) -> Reply:
 
 
 def resolve_toggles(ctx: CommandContext, args: str) -> list[tuple[MarketplaceGuide, ToggleInfo]]:
-    """`all` or one toggle id -> the (marketplace, toggle) pairs it names."""
+    """`all`, a toggle id, or `marketplace:toggle` -> the (marketplace, toggle) pairs it names.
+
+    A bare id that several marketplaces use is refused with the qualified names to choose from,
+    rather than recording a toggle the member did not mean.
+    """
     wanted = args.strip().lower()
     pairs = [(g, t) for g in ctx.knowledge.toggle_marketplaces() for t in g.toggles]
     if wanted == ALL:
         return pairs
-    matching = [(g, t) for g, t in pairs if t.id == wanted]
+    marketplace, _, toggle_id = wanted.rpartition(":")
+    matching = [(g, t) for g, t in pairs if t.id == toggle_id and marketplace in ("", g.id)]
+    if len(matching) > 1:
+        choices = ", ".join(f"{g.id}:{t.id}" for g, t in matching)
+        raise UserInputError(ctx.msg("toggle_ambiguous", given=quote(args), valid=choices))
     if not matching:
-        valid = ", ".join([*(t.id for _, t in pairs), ALL])
+        valid = ", ".join([*(toggle_ref(ctx.knowledge, g, t) for g, t in pairs), ALL])
         if not wanted:
             raise UserInputError(ctx.msg("toggle_missing", valid=valid))
         raise UserInputError(ctx.msg("toggle_unknown", given=quote(args), valid=valid))
@@ -40,12 +48,12 @@ async def _record(ctx: CommandContext, args: str, *, off: bool) -> Reply:
             await uow.members.set_toggle(
                 key, marketplace=guide.id, toggle=toggle.id, off=off, at=now
             )
-        records = await uow.members.toggles(key)
+        progress = await read_progress(uow, key)
         await uow.commit()
     names = ", ".join(toggle.name for _, toggle in pairs)
     message = "recorded_off" if off else "recorded_on"
     confirmation = Section(ctx.msg(message, toggles=names, date=now.date().isoformat()))
-    return Reply(blocks=(confirmation, *checklists_for(ctx, records)))
+    return Reply(blocks=(confirmation, *checklists_for(ctx, progress)))
 
 
 async def done(ctx: CommandContext, args: str) -> Reply:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.commands.checklist import build_checklist
+from core.commands.checklist import Progress, build_checklist
 from core.commands.context import CommandContext, Services
 from core.delivery.models import Broadcast
 from core.delivery.when import describe
 from core.identity import MemberKey
 from core.replies import Block, Button, ButtonStyle, Reply, Section
 from core.requests import Actor, Request
-from core.status import ToggleRecord
 
 SNOOZES = ("1h", "tomorrow", "week")
 
@@ -19,7 +18,7 @@ SNOOZES = ("1h", "tomorrow", "week")
 def reminder_reply(
     services: Services,
     key: MemberKey,
-    records: list[ToggleRecord],
+    progress: Progress,
     *,
     reminder_id: int,
     due_at: dt.datetime,
@@ -29,7 +28,7 @@ def reminder_reply(
     """The member's live checklist: a click on "I switched this off" runs `done <toggle>`."""
     ctx = CommandContext(Request(Actor(key), ""), services)
     blocks: list[Block] = [Section(ctx.msg("reminder_intro"), title=ctx.msg("reminder_title"))]
-    blocks += [build_checklist(ctx, g, records) for g in ctx.knowledge.toggle_marketplaces()]
+    blocks += [build_checklist(ctx, g, progress) for g in ctx.knowledge.toggle_marketplaces()]
     snoozes = tuple(
         Button(ctx.msg(f"button_snooze_{s}"), f"snooze {reminder_id} {s}") for s in SNOOZES
     )

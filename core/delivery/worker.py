@@ -4,6 +4,9 @@ Crash safety comes from the order of events: a row exists before anything is sen
 leased (owner + lease_until) before sending; its outcome is written after. A worker killed
 between sending and recording leaves a lease that runs out, and the row is sent again with the
 same idempotency key: that in-flight window is the only way a message can go twice.
+
+A worker told to stop does not leave that window open: it finishes the send in flight, records
+it, and releases the rest of its batch so another worker takes them at once.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import datetime as dt
 import logging
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from core.commands.checklist import read_progress
 from core.commands.context import Services
 from core.delivery.compose import broadcast_reply, reminder_reply
 from core.delivery.models import (
@@ -51,6 +55,10 @@ def finished_toggles(services: Services) -> ToggleIds:
     return [(g.id, t.id) for g in services.knowledge.toggle_marketplaces() for t in g.toggles]
 
 
+class _Stopping(Exception):
+    """The worker was told to stop while it waited (for its pacer or for work)."""
+
+
 class DeliveryWorker:
     def __init__(
         self,
@@ -73,6 +81,7 @@ class DeliveryWorker:
         self._lease = lease
         self._poll_seconds = poll_seconds
         self._finished = finished_toggles(services)
+        self._stop = asyncio.Event()
         clock = services.clock
         self._pacers = {
             (name, target): Pacer(
@@ -80,7 +89,7 @@ class DeliveryWorker:
                 if target is Target.DM
                 else pacing.platform(name).channel_per_second,
                 clock=clock,
-                sleep=sleep,
+                sleep=self._sleep_unless_stopped,
             )
             for name in self._messengers
             for target in Target
@@ -107,15 +116,20 @@ class DeliveryWorker:
                 limit=self._batch_size(),
             )
             await uow.commit()
-        for row in rows:
+        for index, row in enumerate(rows):
+            if self._stop.is_set():
+                await self._release(rows[index:])
+                break
             await self._handle(row)
         return len(rows)
 
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
-        """Deliver until `stop` is set. The worker's one broad boundary: log and carry on."""
-        stop = stop or asyncio.Event()
+        """Deliver until `stop` is set, then finish the send in flight and release the rest of
+        the batch. The worker's one broad boundary: log and carry on."""
+        if stop is not None:
+            self._stop = stop
         log.info("delivery worker %s started for %s", self.owner, ", ".join(self._messengers))
-        while not stop.is_set():
+        while not self._stop.is_set():
             try:
                 handled = await self.run_once()
             except StorageError:
@@ -125,7 +139,30 @@ class DeliveryWorker:
                 log.exception("delivery worker: unexpected failure, retrying")
                 handled = 0
             if not handled:
-                await self._sleep(self._poll_seconds)
+                try:
+                    await self._sleep_unless_stopped(self._poll_seconds)
+                except _Stopping:
+                    break
+        log.info("delivery worker %s stopped", self.owner)
+
+    async def _sleep_unless_stopped(self, seconds: float) -> None:
+        """The injected sleep, cut short by a stop (raising _Stopping)."""
+        if self._stop.is_set():
+            raise _Stopping
+        sleeping = asyncio.ensure_future(self._sleep(seconds))
+        stopping = asyncio.ensure_future(self._stop.wait())
+        done, _ = await asyncio.wait([sleeping, stopping], return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if sleeping not in done:
+            sleeping.cancel()
+            raise _Stopping
+        sleeping.result()
+
+    async def _release(self, rows: Sequence[Claimed]) -> None:
+        async with self._services.uow() as uow:
+            released = await uow.outbox.release(rows, owner=self.owner)
+            await uow.commit()
+        log.info("delivery worker %s stopping: released %s delivery(ies)", self.owner, released)
 
     async def _handle(self, row: Claimed) -> None:
         if row.kind is Kind.RUN:
@@ -152,7 +189,7 @@ class DeliveryWorker:
                 return reminder_reply(
                     self._services,
                     key,
-                    await uow.members.toggles(key),
+                    await read_progress(uow, key),
                     reminder_id=row.id,
                     due_at=row.due_at,
                     timezone=who.timezone,
@@ -181,7 +218,11 @@ class DeliveryWorker:
         messenger = self._messengers[row.platform]
         target = Target.CHANNEL if row.kind is Kind.CHANNEL else Target.DM
         pacer = self._pacers[(row.platform, target)]
-        await pacer.wait()
+        try:
+            await pacer.wait()
+        except _Stopping:
+            await self._release([row])
+            return
         try:
             if target is Target.CHANNEL:
                 assert row.channel is not None

@@ -21,6 +21,8 @@ from core.storage.sql_delivery import (
     recipient_filter,
 )
 from core.storage.sql_outbox import SqlOutboxRepository
+from core.storage.sql_policy import SqlPolicyUpdateRepository, current_off, superseded
+from core.storage.sql_stats import SqlCommunityStats
 from core.storage.tables import Delivery, FaqTopicCount, Member, MemberCommunity, ToggleStatus
 from core.storage.upsert import upsert
 
@@ -154,16 +156,21 @@ class SqlMemberRepository:
         members = await self._session.scalar(
             select(func.count()).select_from(Member).where(in_community(platform, workspace))
         )
+        recorded = (
+            in_community(platform, workspace),
+            col(ToggleStatus.marketplace) == marketplace,
+            col(ToggleStatus.toggle).in_(toggles),
+        )
         off_rows = (
             select(col(ToggleStatus.member_id), col(ToggleStatus.toggle))
             .join(Member)
-            .where(
-                in_community(platform, workspace),
-                col(ToggleStatus.marketplace) == marketplace,
-                col(ToggleStatus.off).is_(True),
-                col(ToggleStatus.toggle).in_(toggles),
-            )
+            .where(*recorded, current_off())
             .subquery()
+        )
+        rechecks = await self._session.scalar(
+            select(func.count(func.distinct(col(ToggleStatus.member_id))))
+            .join(Member)
+            .where(*recorded, col(ToggleStatus.off).is_(True), superseded())
         )
         per_toggle_rows = await self._session.execute(
             select(off_rows.c.toggle, func.count()).group_by(off_rows.c.toggle)
@@ -177,7 +184,12 @@ class SqlMemberRepository:
                 .subquery()
             )
         )
-        return ToggleCounts(members=members or 0, finished=finished or 0, per_toggle=per_toggle)
+        return ToggleCounts(
+            members=members or 0,
+            finished=finished or 0,
+            per_toggle=per_toggle,
+            rechecks=rechecks or 0,
+        )
 
 
 class SqlFaqStatsRepository:
@@ -213,6 +225,8 @@ class SqlUnitOfWork:
         self._session = self._session_factory()
         self.members = SqlMemberRepository(self._session)
         self.faq_stats = SqlFaqStatsRepository(self._session)
+        self.policy = SqlPolicyUpdateRepository(self._session)
+        self.stats = SqlCommunityStats(self._session)
         self.reminders = SqlReminderRepository(self._session)
         self.broadcasts = SqlBroadcastRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from core.delivery.models import (
@@ -26,6 +27,7 @@ from core.delivery.models import (
 )
 from core.identity import MemberKey
 from core.storage.community import in_community
+from core.storage.sql_policy import current_off
 from core.storage.tables import Broadcast as BroadcastRow
 from core.storage.tables import Delivery, Member, ToggleStatus
 
@@ -50,16 +52,18 @@ def row_count(result: object) -> int:
 
 
 def _finished_members(finished: ToggleIds) -> ColumnElement[bool]:
-    """Member ids with every listed toggle recorded as off."""
+    """Member ids with every listed toggle recorded as off since its latest policy update."""
     pairs = or_(
         *(
             and_(col(ToggleStatus.marketplace) == m, col(ToggleStatus.toggle) == t)
             for m, t in finished
         )
     )
+    owner = aliased(Member)  # the outer query is on Member: keep this one uncorrelated
     done = (
         select(col(ToggleStatus.member_id))
-        .where(col(ToggleStatus.off).is_(True), pairs)
+        .join(owner)
+        .where(current_off(owner), pairs)
         .group_by(col(ToggleStatus.member_id))
         .having(func.count() == len(finished))
     )

@@ -26,6 +26,7 @@ from core.delivery.models import (
 )
 from core.storage.community import in_community
 from core.storage.sql_delivery import ToggleIds, as_utc, broadcast_model, row_count, run_row
+from core.storage.sql_policy import current_off
 from core.storage.tables import Broadcast as BroadcastRow
 from core.storage.tables import Delivery, Member, ToggleStatus
 
@@ -138,6 +139,22 @@ class SqlOutboxRepository:
         )
         return row_count(result) == 1
 
+    async def release(self, rows: Sequence[Claimed], *, owner: str) -> int:
+        """Give back rows claimed but never tried: unleased, and their claim not counted."""
+        if not rows:
+            return 0
+        result = await self._session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.id).in_([row.id for row in rows]),
+                col(Delivery.lease_owner) == owner,
+                col(Delivery.status) == Status.PENDING,
+            )
+            .values(lease_owner=None, lease_until=None, attempts=col(Delivery.attempts) - 1)
+            .execution_options(synchronize_session=False)
+        )
+        return row_count(result)
+
     async def recipient(
         self, platform: str, workspace: str, user: str, *, finished: ToggleIds
     ) -> Recipient:
@@ -155,9 +172,10 @@ class SqlOutboxRepository:
         off = set(
             (
                 await self._session.execute(
-                    select(col(ToggleStatus.marketplace), col(ToggleStatus.toggle)).where(
-                        col(ToggleStatus.member_id) == member.id, col(ToggleStatus.off).is_(True)
-                    )
+                    # Off since its marketplace's latest policy update, or it needs a re-check.
+                    select(col(ToggleStatus.marketplace), col(ToggleStatus.toggle))
+                    .join(Member)
+                    .where(col(ToggleStatus.member_id) == member.id, current_off())
                 )
             ).tuples()
         )

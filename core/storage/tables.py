@@ -111,3 +111,29 @@ class Delivery(SQLModel, table=True):
     late: bool = False
     created_at: dt.datetime = Field(sa_column=_utc_column())
     finished_at: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class PolicyUpdate(SQLModel, table=True):
+    """A policy change a moderator recorded for their community; older statuses need a re-check."""
+
+    __tablename__ = "policy_update"
+    __table_args__ = (Index("ix_policy_update_scope", "platform", "workspace", "marketplace"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    workspace: str = Field(max_length=64)
+    marketplace: str = Field(max_length=32)
+    note: str = Field(max_length=500)
+    source: str | None = Field(default=None, max_length=300)
+    created_at: dt.datetime = Field(sa_column=_utc_column())
+
+
+class KnowledgeGeneration(SQLModel, table=True):
+    """One row: bumped by `gigguard knowledge reload`; every `gigguard run` polls it and reloads
+    its knowledge files when it changes (works across hosts and containers)."""
+
+    __tablename__ = "knowledge_generation"
+
+    id: int = Field(default=1, primary_key=True)
+    generation: int = 0
+    updated_at: dt.datetime = Field(sa_column=_utc_column())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -91,3 +92,59 @@ def test_an_update_newer_than_the_check_is_named(copy_dir: Path) -> None:
     assert check(copy_dir) == [
         "topic data-categories: updated 2026-11-26 after it was last checked 2026-11-25"
     ]
+
+
+def _edit_topics(directory: Path, change: object) -> None:
+    path = directory / "topics.yaml"
+    topics = yaml.safe_load(path.read_text())
+    change(topics[0])  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(topics, sort_keys=False))
+
+
+@pytest.mark.parametrize(
+    ("break_it", "expected"),
+    [
+        (lambda t: t.pop("answer"), r"topics.yaml: line \d+, field \[0\].answer: Field required"),
+        (
+            lambda t: t.update(last_checked="2026-13-45"),
+            r"topics.yaml: line \d+, field \[0\].last_checked: .*valid date",
+        ),
+    ],
+    ids=["missing-field", "bad-date"],
+)
+def test_broken_shipped_files_fail_clearly(copy_dir: Path, break_it: object, expected: str) -> None:
+    _edit_topics(copy_dir, break_it)
+    [problem] = check(copy_dir)
+    assert re.search(expected, problem), problem
+
+
+@pytest.mark.parametrize(
+    ("name", "entries", "expected"),
+    [
+        (
+            "notes.yaml",
+            [{"topic": "no-such-topic", "note": "x"}],
+            r"notes for unknown topic\(s\) \['no-such-topic'\]",
+        ),
+        (
+            "sources.yaml",
+            [{"id": "ours", "title": "Ours", "url": "not a url"}],
+            r"sources.yaml: line 3, field \[0\].url: .*URL",
+        ),
+    ],
+    ids=["unknown-topic-in-notes", "bad-url"],
+)
+def test_broken_override_files_fail_clearly(
+    tmp_path: Path, name: str, entries: object, expected: str
+) -> None:
+    overrides = tmp_path / "community"
+    overrides.mkdir()
+    (overrides / name).write_text(yaml.safe_dump(entries))
+    [problem] = check_knowledge(
+        DEFAULT_DIR,
+        today=TODAY,
+        stale_days=180,
+        required_topics=SHIPPED_TOPICS,
+        overrides=overrides,
+    )
+    assert str(overrides) in problem and re.search(expected, problem), problem

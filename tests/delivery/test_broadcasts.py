@@ -1,4 +1,4 @@
-"""Moderator broadcasts on SQLite: preview, confirm, pacing, failures, report, cancel, schedules."""
+"""Moderator broadcasts on both engines: preview, confirm, pacing, failures, report, cancel."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The outbox's guarantees on SQLite: leases, crash recovery, concurrent workers, constant work."""
+"""The outbox on both engines: leases, crash recovery, concurrent workers, constant work."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_the_in_f
     assert repeated == slack.sent[6].key
 
 
-async def test_two_workers_on_one_sqlite_database_never_double_send(
+async def test_two_workers_on_one_database_never_double_send(
     app: App, second_app: App, clock: ManualClock
 ) -> None:
     users = await members(app, 300)
@@ -133,8 +133,9 @@ async def test_two_workers_on_one_sqlite_database_never_double_send(
     slack = FakeMessenger("slack", clock)
     one = make_worker(app.core.services, slack, clock, pacing=FAST, owner="one")
     two = make_worker(second_app.core.services, slack, clock, pacing=FAST, owner="two")
+    assert await one.run_once() == 1  # the run: expanded into 300 DMs
     handled = await asyncio.gather(drain(one), drain(two))
-    assert sum(handled) == 301  # the run and 300 DMs, each handled by exactly one worker
+    assert sum(handled) == 300  # each DM handled by exactly one worker
     assert all(handled)  # both took part
     assert sorted(d.to for d in slack.sent) == users
     assert slack.duplicates() == 0
@@ -172,3 +173,23 @@ def test_the_claim_locks_rows_with_skip_locked_on_postgresql() -> None:
     )
     sql = str(statement.compile(dialect=postgresql.dialect()))
     assert "FOR UPDATE SKIP LOCKED" in sql and "ORDER BY delivery.due_at" in sql
+
+
+async def test_a_stopped_worker_finishes_its_send_and_releases_the_rest_of_its_batch(
+    app: App, clock: ManualClock
+) -> None:
+    users = await members(app, 10)
+    await broadcast(app)
+    slack = FakeMessenger("slack", clock)
+    stop = asyncio.Event()
+    slack.after_send = lambda _: stop.set() if len(slack.sent) == 3 else None
+    stopping = make_worker(app.core.services, slack, clock, pacing=FAST, owner="stopping")
+    await stopping.run_once()  # expansion
+    await stopping.run_forever(stop)
+    assert len(slack.sent) == 3
+    async with app.core.services.uow() as uow:  # the rest is free at once, not after the lease
+        rest = await uow.outbox.claim(
+            owner="next", platforms=["slack"], now=clock.now(), lease=LEASE, limit=100
+        )
+    assert len(rest) == 7 and all(r.attempts == 1 for r in rest)  # release undid the claim
+    assert sorted([d.to for d in slack.sent] + [r.user or "" for r in rest]) == users

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.discord import payloads as p
 from tests.discord.payloads import Payload
@@ -63,6 +63,13 @@ class FakeDiscord:
         self.gateway_received: list[Payload] = []
         self.closed_dms: set[int] = set()
         self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
+        self._failures: list[tuple[str, re.Pattern[str], int, int, str]] = []
+        self.unknown_users: set[int] = set()
+        self.budgets: list[Budget] = []  # per-second limits, switched on by limit_rate
+        self.limited = 0  # 429s answered because a budget was spent
+        self.nonce_repeats = 0  # sends answered with the message an earlier nonce created
+        self._by_nonce: dict[tuple[int, str], Payload] = {}
+        self.record_requests = True  # the benchmark keeps counters only
         self._messages: dict[str, Payload] = {}  # "@original" messages by interaction token
         self._dm_users: dict[int, int] = {}  # DM channel id -> user id
         self._ids = itertools.count(900_000_000_000_000_001)
@@ -124,6 +131,14 @@ class FakeDiscord:
     def rate_limit_once(self, method: str, path: str, retry_after: float) -> None:
         """The next `method` request whose path matches the regex `path` gets a 429."""
         self._rate_limits.append((method, re.compile(path), retry_after))
+
+    def fail_next(self, method: str, path: str, *, status: int, code: int, message: str) -> None:
+        """The next `method` request whose path matches the regex `path` gets this error."""
+        self._failures.append((method, re.compile(path), status, code, message))
+
+    def limit_rate(self, method: str, path: str, per_second: float, *, is_global: bool) -> None:
+        """A per-second budget for the requests matching `path` (every route: `.*`, global)."""
+        self.budgets.append(Budget(method, re.compile(path), per_second, is_global))
 
     def close_dms(self, user_id: int) -> None:
         """Messages to this user's DM channel fail with 50007, as when they close their DMs."""
@@ -292,6 +307,8 @@ class FakeDiscord:
                 await session.send({"op": 11, "d": None, "s": None, "t": None})
             elif message["op"] == 2:
                 await self._identify(session, message["d"])
+            elif message["op"] == 6:
+                await self._resume(session, message["d"])
         async with self._changed:
             self._changed.notify_all()
         return ws
@@ -307,18 +324,31 @@ class FakeDiscord:
             self.sessions.append(session)
             self._changed.notify_all()
 
+    async def _resume(self, session: GatewaySession, resume: Payload) -> None:
+        session.seq = int(resume.get("seq") or 0)
+        await session.dispatch("RESUMED", {})
+        async with self._changed:
+            self.sessions.append(session)
+            self._changed.notify_all()
+
+    async def drop_connections(self) -> None:
+        """Close every gateway connection as a Discord restart would (the client resumes)."""
+        for session in [s for s in self.sessions if not s.ws.closed]:
+            await session.ws.close(code=4000, message=b"restarting")
+
     # -- REST --------------------------------------------------------------------------------
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body = await request.json() if request.can_read_body else None
+        body = await _read_body(request) if request.can_read_body else None
         recorded = Recorded(request.method, path, dict(request.query), body)
         try:
             response = await self._route(request, path, body)
         finally:
-            async with self._changed:
-                self.requests.append(recorded)
-                self._changed.notify_all()
+            if self.record_requests:
+                async with self._changed:
+                    self.requests.append(recorded)
+                    self._changed.notify_all()
         recorded.status = response.status
         return response
 
@@ -327,6 +357,19 @@ class FakeDiscord:
             if method == request.method and pattern.fullmatch(path):
                 del self._rate_limits[index]
                 return self._json(p.rate_limited(retry_after), status=429, retry_after=retry_after)
+        for index, (method, pattern, status, code, message) in enumerate(self._failures):
+            if method == request.method and pattern.fullmatch(path):
+                del self._failures[index]
+                return self._json(p.error(code, message), status=status)
+        for budget in self.budgets:
+            if budget.method in (request.method, "*") and budget.pattern.fullmatch(path):
+                wait = budget.wait(time.monotonic())
+                if wait:
+                    self.limited += 1
+                    limited = p.rate_limited(wait) | {"global": budget.is_global}
+                    return self._json(
+                        limited, status=429, retry_after=wait, is_global=budget.is_global
+                    )
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)
             if method == request.method and match:
@@ -334,7 +377,12 @@ class FakeDiscord:
         return self._json(p.error(0, "404: Not Found"), status=404)
 
     def _json(
-        self, data: Any, *, status: int = 200, retry_after: float | None = None
+        self,
+        data: Any,
+        *,
+        status: int = 200,
+        retry_after: float | None = None,
+        is_global: bool = False,
     ) -> web.Response:
         headers = {
             "X-RateLimit-Limit": "5",
@@ -349,9 +397,11 @@ class FakeDiscord:
             headers |= {
                 "X-RateLimit-Remaining": "0",
                 "X-RateLimit-Reset-After": str(retry_after),
-                "X-RateLimit-Scope": "user",
+                "X-RateLimit-Scope": "global" if is_global else "user",
                 "Retry-After": str(max(1, round(retry_after))),
             }
+            if is_global:
+                headers["X-RateLimit-Global"] = "true"
         return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
 
     async def _me(self, request: web.Request, match: re.Match[str], body: Any) -> web.Response:
@@ -437,6 +487,8 @@ class FakeDiscord:
 
     async def _open_dm(self, request: web.Request, match: re.Match[str], body: Any) -> web.Response:
         user_id = int(body["recipient_id"])
+        if user_id in self.unknown_users:
+            return self._json(p.error(10013, "Unknown User"), status=404)
         return self._json(p.dm_channel(self.dm_channel_id(user_id), user_id))
 
     async def _channel_message(
@@ -445,7 +497,14 @@ class FakeDiscord:
         channel_id = int(match[1])
         if self._dm_users.get(channel_id) in self.closed_dms:
             return self._json(p.error(50007, "Cannot send messages to this user"), status=403)
-        return self._json(self._store(match[1], "channel", body, channel_id=channel_id))
+        nonce = (channel_id, str(body.get("nonce"))) if body.get("enforce_nonce") else None
+        if nonce in self._by_nonce:
+            self.nonce_repeats += 1  # Discord answers a repeat with the message it created
+            return self._json(self._by_nonce[nonce])
+        message = self._store(match[1], "channel", body, channel_id=channel_id)
+        if nonce is not None:
+            self._by_nonce[nonce] = message
+        return self._json(message)
 
     async def _typing(self, request: web.Request, match: re.Match[str], body: Any) -> web.Response:
         return web.Response(status=204)
@@ -468,8 +527,53 @@ class FakeDiscord:
         return message
 
 
+@dataclass
+class Budget:
+    """A token bucket holding one second's worth: evenly paced requests never hit it."""
+
+    method: str
+    pattern: re.Pattern[str]
+    per_second: float
+    is_global: bool
+    tokens: float = -1.0
+    at: float = 0.0
+
+    def wait(self, now: float) -> float:
+        """0 if the request may go now (and spend a token), else seconds until it may."""
+        full = max(self.per_second, 1.0)
+        tokens = (
+            full if self.tokens < 0 else min(full, self.tokens + (now - self.at) * self.per_second)
+        )
+        self.at = now
+        if tokens >= 1.0:
+            self.tokens = tokens - 1.0
+            return 0.0
+        self.tokens = tokens
+        return (1.0 - tokens) / self.per_second
+
+
 def _strip_false_required(option: Payload) -> Payload:
     kept = {k: v for k, v in option.items() if not (k == "required" and v is False)}
     if "options" in kept:
         kept["options"] = [_strip_false_required(o) for o in kept["options"]]
     return kept
+
+
+async def _read_body(request: web.Request) -> Any:
+    """JSON, or a message with uploads: multipart with payload_json plus files[n] parts, which
+    are kept under "_files" (filename, content type, bytes) for the tests to inspect."""
+    if not request.content_type.startswith("multipart/"):
+        return await request.json()
+    body: Payload = {}
+    files: list[Payload] = []
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        assert isinstance(part, BodyPartReader)
+        if part.name == "payload_json":
+            body = json.loads(await part.text())
+        else:
+            content_type = part.headers.get("Content-Type", "")
+            files.append(
+                {"filename": part.filename, "type": content_type, "content": await part.read()}
+            )
+    return body | {"_files": files}

@@ -73,3 +73,36 @@ async def test_a_tracked_adapter_is_connected_while_it_runs() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert status.snapshot() == {"discord": False}
+
+
+async def test_graceful_tasks_wind_down_while_the_others_still_run() -> None:
+    cancelled: list[str] = []
+    order: list[str] = []
+
+    async def worker(stop: asyncio.Event) -> None:
+        await stop.wait()
+        await asyncio.sleep(0.05)  # finishing the send in flight needs the adapter alive
+        order.append("worker done" if not cancelled else "too late")
+
+    async def terminate_me() -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        await forever(cancelled, "adapter")
+
+    await asyncio.wait_for(run_until_stopped([terminate_me()], graceful=[worker]), timeout=5)
+    assert order == ["worker done"] and cancelled == ["adapter"]
+
+
+async def test_a_graceful_task_that_overruns_is_cancelled() -> None:
+    cancelled: list[str] = []
+
+    async def stuck(stop: asyncio.Event) -> None:
+        await stop.wait()
+        await forever(cancelled, "stuck worker")
+
+    async def console_at_eof() -> None:
+        return None
+
+    await asyncio.wait_for(
+        run_until_stopped([console_at_eof()], graceful=[stuck], grace_seconds=0.1), timeout=5
+    )
+    assert cancelled == ["stuck worker"]

@@ -1,4 +1,4 @@
-"""Member reminders end to end on SQLite: parse in the member's zone, deliver, drop, snooze."""
+"""Member reminders on both engines: parse in the member's zone, deliver, drop, snooze."""
 
 from __future__ import annotations
 

@@ -8,8 +8,11 @@ through `wait_for`, which wakes on each recorded call instead of sleeping.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
+import math
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +52,32 @@ class Call:
         return json.dumps(self.params, ensure_ascii=False)
 
 
+class RateLimiter:
+    """Token buckets per (token, method), refilled at `per_second` and holding one second's
+    worth: evenly paced calls at the budget never hit it, a burst above it gets a 429."""
+
+    def __init__(self, per_second: dict[str, float], *, now: Callable[[], float]) -> None:
+        self.per_second = per_second
+        self._now = now
+        self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
+        self.limited = 0
+
+    def wait(self, token: str, method: str) -> float:
+        """0 if the call may go now (and spend a token), else seconds until it may."""
+        rate = self.per_second.get(method)
+        if rate is None:
+            return 0.0
+        now = self._now()
+        tokens, at = self._buckets.get((token, method), (max(rate, 1.0), now))
+        tokens = min(max(rate, 1.0), tokens + (now - at) * rate)
+        if tokens >= 1.0:
+            self._buckets[(token, method)] = (tokens - 1.0, now)
+            return 0.0
+        self._buckets[(token, method)] = (tokens, now)
+        self.limited += 1
+        return (1.0 - tokens) / rate
+
+
 @dataclass(frozen=True)
 class Failure:
     status: int = 200
@@ -67,6 +96,23 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self.port = 0
+        self.members: list[dict[str, Any]] = []  # what users.list pages through
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> messages
+        self.open_dms: set[str] = set()
+        self.limiter: RateLimiter | None = None
+        self.record_calls = True  # the benchmark keeps counters only
+        self.history_hits = 0  # history lookups that found a message with metadata
+        self.posted = 0  # successful chat.postMessage calls
+        self.uploads: dict[str, bytes] = {}  # file id -> bytes POSTed to its upload URL
+        # OAuth installs: code -> (team id, bot token) that oauth.v2.access exchanges it for,
+        # and the client id and secret it accepts (HTTP Basic auth, as slack_sdk sends them).
+        self.install_codes: dict[str, tuple[str, str]] = {}
+        self.client_credentials: tuple[str, str] | None = None
+        self.token_teams: dict[str, str] = {}  # bot token -> team, for auth.test
+
+    def limit_rate(self, per_second: dict[str, float] | None) -> None:
+        """Switch rate limiting on (calls per second per method and token) or off (None)."""
+        self.limiter = RateLimiter(per_second, now=time.monotonic) if per_second else None
 
     async def start(self) -> None:
         app = web.Application()
@@ -74,6 +120,7 @@ class FakeSlack:
             [
                 web.route("*", "/api/{method}", self._api),
                 web.post("/response/{name}", self._response_url),
+                web.post("/upload/{file_id}", self._upload),
                 web.get("/socket", self._socket),
             ]
         )
@@ -82,6 +129,11 @@ class FakeSlack:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = self._runner.addresses[0][1]
+
+    async def stop_sockets(self) -> None:
+        """Close every Socket Mode connection from the server side."""
+        for socket in self._sockets:
+            await socket.close()
 
     async def stop(self) -> None:
         for socket in self._sockets:
@@ -141,7 +193,19 @@ class FakeSlack:
         await self.wait_until(lambda: len(self.responses(name)) >= count)
         return self.responses(name)
 
+    def _rate_limited(self, token: str, method: str) -> web.Response | None:
+        wait = self.limiter.wait(token, method) if self.limiter else 0.0
+        if not wait:
+            return None
+        return web.json_response(
+            {"ok": False, "error": "ratelimited"},
+            status=429,
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},  # Slack sends whole seconds
+        )
+
     async def _record(self, call: Call) -> None:
+        if not self.record_calls:
+            return
         async with self._recorded:
             self.calls.append(call)
             self._recorded.notify_all()
@@ -167,8 +231,9 @@ class FakeSlack:
             params.update(await request.json())
         else:
             params.update(await request.post())
-        failure = self._failure(method)
-        answer = failure or self._answer(method, params, request.headers.get("Authorization", ""))
+        authorization = request.headers.get("Authorization", "")
+        failure = self._failure(method) or self._rate_limited(authorization, method)
+        answer = failure or self._answer(method, params, authorization)
         ok = answer.status == 200 and json.loads(answer.text or "{}").get("ok") is True
         await self._record(
             Call(method, params, answer.status, ok, request.path, dict(request.headers))
@@ -181,6 +246,11 @@ class FakeSlack:
         answer = failure or web.Response(text="ok")
         await self._record(Call(RESPONSE_URL, params, answer.status, failure is None, request.path))
         return answer
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out (step 2 of files_upload_v2)."""
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - " + str(len(self.uploads[request.match_info["file_id"]])))
 
     async def push_envelope(self, envelope: dict[str, Any]) -> None:
         """Send a Socket Mode envelope (slash_commands, events_api, interactive) to the client."""
@@ -206,6 +276,8 @@ class FakeSlack:
             if not authorization.startswith("Bearer xapp-"):
                 return web.json_response({"ok": False, "error": "invalid_auth"})
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
+        if method == "oauth.v2.access":
+            return self._oauth_access(params, authorization)
         if not authorization.startswith("Bearer xox"):
             return web.json_response({"ok": False, "error": "not_authed"})
         ts = f"1700000000.{next(self._ts):06d}"
@@ -215,15 +287,38 @@ class FakeSlack:
                     "url": "https://fake.slack.com/",
                     "team": "Fake",
                     "user": "gigguard",
-                    "team_id": TEAM,
+                    "team_id": self.token_teams.get(authorization.removeprefix("Bearer "), TEAM),
                     "user_id": BOT_USER,
                     "bot_id": BOT_ID,
                 }
             case "chat.postMessage":
-                body = {
-                    "channel": params.get("channel"),
+                message = {
+                    "type": "message",
                     "ts": ts,
-                    "message": {"text": params.get("text")},
+                    "text": params.get("text"),
+                    "bot_id": BOT_ID,
+                }
+                if params.get("metadata"):
+                    message["metadata"] = _json_field(params["metadata"])
+                self.history[str(params.get("channel"))].insert(0, message)
+                self.posted += 1
+                body = {"channel": params.get("channel"), "ts": ts, "message": message}
+            case "conversations.history":
+                messages = self.history.get(str(params.get("channel")), [])
+                limit = int(params.get("limit", 100))
+                shown = [
+                    m if _truthy(params.get("include_all_metadata")) else _without_metadata(m)
+                    for m in messages[:limit]
+                ]
+                self.history_hits += any("metadata" in m for m in messages[:limit])
+                body = {"messages": shown, "has_more": len(messages) > limit}
+            case "users.list":
+                start = int(params.get("cursor") or 0)
+                end = start + int(params.get("limit") or 200)
+                more = end < len(self.members)
+                body = {
+                    "members": self.members[start:end],
+                    "response_metadata": {"next_cursor": str(end) if more else ""},
                 }
             case "chat.postEphemeral":
                 body = {"message_ts": ts}
@@ -233,6 +328,15 @@ class FakeSlack:
                     "ts": params.get("ts"),
                     "text": params.get("text"),
                 }
+            case "files.getUploadURLExternal":
+                file_id = f"F{next(self._ts):06d}"
+                upload_url = f"http://127.0.0.1:{self.port}/upload/{file_id}"
+                body = {"upload_url": upload_url, "file_id": file_id}
+            case "files.completeUploadExternal":
+                files = _json_field(params.get("files"))
+                if any(f["id"] not in self.uploads for f in files):
+                    return web.json_response({"ok": False, "error": "file_not_found"})
+                body = {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
             case "views.publish":
                 body = {"view": {"id": "VHOME", "type": "home"}}
             case "users.info":
@@ -248,7 +352,49 @@ class FakeSlack:
                     }
                 }
             case "conversations.open":
-                body = {"channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
+                channel = "D" + str(params.get("users", "")).split(",")[0]
+                already = channel in self.open_dms
+                self.open_dms.add(channel)
+                body = {"channel": {"id": channel}, "already_open": already, "no_op": already}
             case _:
                 return web.json_response({"ok": False, "error": "unknown_method"})
         return web.json_response({"ok": True, **body})
+
+    def _oauth_access(self, params: dict[str, Any], authorization: str) -> web.Response:
+        if (
+            self.client_credentials is None
+            or authorization
+            != "Basic " + base64.b64encode(":".join(self.client_credentials).encode()).decode()
+        ):
+            return web.json_response({"ok": False, "error": "invalid_client_id"})
+        exchanged = self.install_codes.pop(str(params.get("code")), None)
+        if exchanged is None:
+            return web.json_response({"ok": False, "error": "invalid_code"})
+        team, token = exchanged
+        self.token_teams[token] = team
+        return web.json_response(
+            {
+                "ok": True,
+                "app_id": "A0GIGGUARD",
+                "authed_user": {"id": "U0INSTALLER"},
+                "scope": "commands,chat:write,im:history,im:read,im:write,users:read",
+                "token_type": "bot",
+                "access_token": token,
+                "bot_user_id": BOT_USER,
+                "team": {"id": team, "name": f"Team {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
+        )
+
+
+def _json_field(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() in ("1", "true")
+
+
+def _without_metadata(message: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in message.items() if k != "metadata"}

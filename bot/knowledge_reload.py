@@ -1,0 +1,95 @@
+"""Reload policy knowledge and the FAQ index without a restart.
+
+Triggers: SIGHUP to `gigguard run` (this host), or `gigguard knowledge reload`, which validates
+the files and bumps the generation row in the database; every `gigguard run` polls that row
+(one primary-key read every ~10 s) and reloads when it changes, so it works across hosts and
+containers sharing the database. A bad file is rejected with its file, line, field and reason
+in the log, and the knowledge already loaded keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
+
+from bot.settings import Settings
+from core.faq.factory import build_faq_engine
+from core.faq.lexical import LexicalFaqEngine
+from core.faq.lexicon import FaqDataError
+from core.knowledge import Knowledge, KnowledgeError, load_knowledge
+from core.service import Gigguard
+from core.storage.tables import KnowledgeGeneration
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 10.0
+
+
+def load_from_disk(settings: Settings) -> tuple[Knowledge, LexicalFaqEngine]:
+    """The shipped knowledge plus GIGGUARD_KNOWLEDGE_DIR, and the FAQ index built from both."""
+    knowledge = load_knowledge(overrides=settings.knowledge_dir)
+    return knowledge, build_faq_engine(knowledge)
+
+
+def reload_core(core: Gigguard, settings: Settings) -> bool:
+    """Swap in the files on disk; on any error keep serving what is loaded and log why."""
+    try:
+        knowledge, faq = load_from_disk(settings)
+    except (KnowledgeError, FaqDataError) as exc:
+        log.error("knowledge reload rejected, the previous knowledge keeps serving: %s", exc)
+        return False
+    core.reload(knowledge, faq)
+    log.info(
+        "knowledge reloaded: %d topics, %d marketplaces",
+        len(knowledge.topics),
+        len(knowledge.guides),
+    )
+    return True
+
+
+async def current_generation(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        found = await conn.scalar(select(col(KnowledgeGeneration.generation)))
+    return int(found or 0)
+
+
+async def bump_generation(engine: AsyncEngine) -> int:
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(KnowledgeGeneration).values(
+                generation=col(KnowledgeGeneration.generation) + 1,
+                updated_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        found = await conn.scalar(select(col(KnowledgeGeneration.generation)))
+    return int(found or 0)
+
+
+async def watch_generation(
+    core: Gigguard,
+    engine: AsyncEngine,
+    settings: Settings,
+    *,
+    every: float = POLL_SECONDS,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """Reload whenever the generation row changes. Runs until cancelled."""
+    seen: int | None = None
+    while True:
+        try:
+            generation = await current_generation(engine)
+        except SQLAlchemyError:
+            log.warning("knowledge reload: cannot read the generation, retrying", exc_info=True)
+        else:
+            if seen is not None and generation != seen:
+                log.info("knowledge generation %d -> %d: reloading", seen, generation)
+                reload_core(core, settings)
+            seen = generation
+        await sleep(every)

@@ -1,0 +1,232 @@
+"""SlackMessenger and SlackMemberDirectory on the wire: DMs, error mapping, 429s, resends,
+and reminders and broadcasts from a slash command to a DM through the delivery worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.config import SlackConfig
+from adapters.slack.messenger import (
+    EVENT_TYPE,
+    SlackMemberDirectory,
+    SlackMessenger,
+    delivery_client,
+    directory_client,
+)
+from bot.bootstrap import App
+from core.commands.context import Services
+from core.delivery.pacing import load_pacing
+from core.delivery.worker import DeliveryWorker
+from core.errors import PermanentDeliveryError, TransientDeliveryError
+from core.replies import Reply, Section
+from core.service import Gigguard
+from tests.fake_messenger import clock_sleep, drain
+from tests.fakes import ManualClock
+from tests.slack.conftest import StartSim
+from tests.slack.fake_slack import TEAM, FakeSlack
+from tests.slack.slack_sim import MEMBER, SlackSim
+
+REPLY = Reply(blocks=(Section("Hi <!channel> & <@U123>", title="Reminder"),), buttons=())
+KEY = "gigguard-delivery-7"
+
+
+def config_for(fake: FakeSlack) -> SlackConfig:
+    return SlackConfig(
+        bot_token="xoxb-delivery",
+        signing_secret=None,
+        app_token=None,
+        api_url=fake.api_url,
+        moderator_ids=frozenset(),
+    )
+
+
+@pytest.fixture
+def messenger(fake_slack: FakeSlack) -> SlackMessenger:
+    return SlackMessenger(delivery_client(config_for(fake_slack)))
+
+
+async def test_a_dm_opens_the_conversation_and_posts_escaped_blocks_with_metadata(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    sent = await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    (opened,) = fake_slack.delivered("conversations.open")
+    assert opened.params["users"] == MEMBER
+    (post,) = fake_slack.delivered("chat.postMessage")
+    assert post.params["channel"] == "D" + MEMBER and sent.message_id is not None
+    assert "&lt;!channel&gt; &amp; &lt;@U123&gt;" in post.blocks[0]["text"]["text"]
+    assert "<!channel>" not in post.everything
+    assert "link_names" not in post.params and "parse" not in post.params
+    assert post.params["metadata"] == {
+        "event_type": EVENT_TYPE,
+        "event_payload": {"key": KEY, "part": 0},
+    }
+    # A DM that was not open before cannot hold an earlier copy: no history lookup.
+    assert fake_slack.calls_to("conversations.history") == []
+
+
+async def test_a_resend_finds_the_first_copy_and_posts_nothing(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    first = await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    again = await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    assert again.message_id == first.message_id
+    assert len(fake_slack.delivered("chat.postMessage")) == 1
+    (history,) = fake_slack.delivered("conversations.history")
+    assert history.params["include_all_metadata"] in ("1", "true")
+    assert int(history.params["limit"]) == 20
+    await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key="gigguard-delivery-8")
+    assert len(fake_slack.delivered("chat.postMessage")) == 2  # another delivery is sent
+
+
+@pytest.mark.parametrize(
+    ("method", "error", "reason"),
+    [
+        ("conversations.open", "user_not_found", "user_not_found"),
+        ("conversations.open", "account_inactive", "user_not_found"),
+        ("conversations.open", "cannot_dm_bot", "dms_closed"),
+        ("chat.postMessage", "not_allowed", "dms_closed"),
+        ("chat.postMessage", "channel_not_found", "channel_not_found"),
+        ("chat.postMessage", "is_archived", "channel_not_found"),
+        ("chat.postMessage", "invalid_blocks", "other"),
+    ],
+)
+async def test_slack_errors_are_permanent_with_a_reason(
+    messenger: SlackMessenger, fake_slack: FakeSlack, method: str, error: str, reason: str
+) -> None:
+    fake_slack.fail_next(method, error=error)
+    with pytest.raises(PermanentDeliveryError) as caught:
+        await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    assert caught.value.reason == reason
+
+
+async def test_channel_errors_are_permanent(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail_next("chat.postMessage", error="not_in_channel")
+    with pytest.raises(PermanentDeliveryError) as caught:
+        await messenger.send_to_channel(TEAM, "C0GENERAL", REPLY, idempotency_key=KEY)
+    assert caught.value.reason == "channel_not_found"
+    await messenger.send_to_channel(TEAM, "C0GENERAL", REPLY, idempotency_key=KEY)
+    (post,) = fake_slack.delivered("chat.postMessage")
+    assert post.params["channel"] == "C0GENERAL"
+
+
+async def test_a_429_reaches_the_worker_with_retry_after(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=7)
+    with pytest.raises(TransientDeliveryError) as caught:
+        await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    assert caught.value.retry_after == 7.0
+    assert [c.status for c in fake_slack.calls_to("chat.postMessage")] == [429]  # not slept on
+
+
+async def test_the_rate_limiter_answers_a_burst_with_429(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    fake_slack.limit_rate({"conversations.open": 1.0})
+    await messenger.send_dm(TEAM, "U1", REPLY, idempotency_key="k1")
+    with pytest.raises(TransientDeliveryError) as caught:
+        await messenger.send_dm(TEAM, "U2", REPLY, idempotency_key="k2")
+    assert caught.value.retry_after == 1.0
+
+
+async def test_server_and_connection_errors_are_transient(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=502)
+    with pytest.raises(TransientDeliveryError):
+        await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    fake_slack.fail_next("chat.postMessage", error="internal_error")
+    with pytest.raises(TransientDeliveryError):
+        await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    unreachable = AsyncWebClient(token="xoxb-x", base_url="http://127.0.0.1:9/api/")
+    with pytest.raises(TransientDeliveryError):
+        await SlackMessenger(unreachable, team_id=TEAM).send_dm(
+            TEAM, MEMBER, REPLY, idempotency_key=KEY
+        )
+
+
+async def test_another_workspace_is_refused(messenger: SlackMessenger) -> None:
+    with pytest.raises(PermanentDeliveryError) as caught:
+        await messenger.send_dm("T0OTHER", MEMBER, REPLY, idempotency_key=KEY)
+    assert caught.value.reason == "other"
+
+
+async def test_the_directory_pages_through_people_only(fake_slack: FakeSlack) -> None:
+    people = [{"id": f"U{n:04}"} for n in range(450)]
+    fake_slack.members = [
+        *people,
+        {"id": "USLACKBOT", "is_bot": False},
+        {"id": "UBOT2", "is_bot": True},
+        {"id": "UGONE", "deleted": True},
+    ]
+    directory = SlackMemberDirectory(directory_client(config_for(fake_slack)))
+    assert await directory.member_ids(TEAM) == [p["id"] for p in people]
+    assert len(fake_slack.delivered("users.list")) == 3
+    assert await directory.member_ids("T0OTHER") == []
+
+
+def worker_for(services: Services, clock: ManualClock, fake: FakeSlack) -> DeliveryWorker:
+    return DeliveryWorker(
+        services=services,
+        messengers={"slack": SlackMessenger(delivery_client(config_for(fake)))},
+        pacing=load_pacing(),
+        sleep=clock_sleep(clock),  # type: ignore[arg-type]
+        directories=services.directories,
+    )
+
+
+def buttons(blocks: list[dict[str, object]]) -> list[str]:
+    found = []
+    for block in blocks:
+        if block["type"] == "actions":
+            found += [e["value"] for e in block["elements"]]  # type: ignore[attr-defined]
+        accessory = block.get("accessory")
+        if isinstance(accessory, dict):
+            found.append(accessory["value"])
+    return found
+
+
+async def test_a_reminder_from_the_slash_command_arrives_as_a_dm(
+    app: App, clock: ManualClock, slack: SlackSim
+) -> None:
+    (answer,) = await slack.run("remind in 1 hour")
+    assert "Reminder #" in answer.text
+    worker = worker_for(app.core.services, clock, slack.fake)
+    assert await drain(worker) == 0  # not due yet
+    clock.advance(dt.timedelta(hours=1, seconds=1))
+    assert await drain(worker) == 1
+    (dm,) = slack.fake.delivered("chat.postMessage")
+    assert dm.params["channel"] == "D" + MEMBER
+    assert any(b["type"] == "header" for b in dm.blocks)  # the live checklist
+    assert "done communications" in buttons(dm.blocks)
+    assert dm.params["metadata"]["event_payload"]["key"].startswith("gigguard-delivery-")
+
+
+async def test_a_broadcast_to_pending_reaches_unfinished_and_never_met_members(
+    app: App, clock: ManualClock, fake_slack: FakeSlack, sim_for: StartSim
+) -> None:
+    directory = SlackMemberDirectory(directory_client(config_for(fake_slack)))
+    services = replace(app.core.services, directories={"slack": directory})
+    slack = await sim_for(Gigguard(services))
+    for user in ("U0DONE", "U0HALF"):
+        await slack.run("status", user=user)
+    await slack.run("done all", user="U0DONE")
+    await slack.run("done communications", user="U0HALF")
+    fake_slack.members = [{"id": u} for u in ("U0DONE", "U0HALF", "U0NEW")]
+    fake_slack.members.append({"id": "UBOT2", "is_bot": True})
+    fake_slack.admins.add("U0ADMIN")
+    (preview,) = await slack.run("broadcast dm pending: Switch them off @here", user="U0ADMIN")
+    assert "2 recipient(s)" in preview.text, preview.text
+    await slack.run("broadcast confirm 1", user="U0ADMIN")
+    await drain(worker_for(services, clock, fake_slack))
+    posts = fake_slack.delivered("chat.postMessage")
+    assert sorted(p.params["channel"] for p in posts) == ["DU0HALF", "DU0NEW"]
+    assert all("@here" not in p.everything for p in posts)
+    (report,) = await slack.run("broadcasts", user="U0ADMIN")
+    assert "3/3" in report.text and "finished 1" in report.text, report.text
