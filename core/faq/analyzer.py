@@ -14,9 +14,11 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from core.faq.lexicon import Lexicon
+from core.faq.lexicon import FaqDataError, Lexicon, evidence_concepts
 from core.faq.text import stem, tokenize
 
+# Concept sets of which any one, present in full, overrides an off-topic intent.
+Unless = tuple[frozenset[str], ...]
 CONCEPT_PREFIX = "@"  # concept terms cannot collide with word stems (tokens are [a-z0-9])
 # Particles of phrasal verbs: "turn off" also matches "turn it all off", "take back" also
 # "take my data back", with up to _MAX_GAP other words between the verb and its particles.
@@ -30,7 +32,7 @@ class Analysis:
     concepts: frozenset[str]  # concept names found (without the prefix)
     strong: frozenset[str]  # the concepts found through at least one non-weak phrase
     platforms: frozenset[str]  # other platforms named (LinkedIn, Meta...)
-    intents: tuple[tuple[str, frozenset[str]], ...]  # off-topic intents: (name, unless)
+    intents: tuple[tuple[str, Unless], ...]  # off-topic intents: (name, unless)
     small_talk_only: bool  # every token is a greeting, thanks or filler
 
 
@@ -45,12 +47,13 @@ class Analyzer:
         # One phrase table: (stemmed phrase) -> label; labels are "concept:x", "intent:i",
         # "platform:p". Longest match wins, so "ai preferences" beats "ai".
         self._phrases: dict[tuple[str, ...], str] = {}
-        self._intent_unless: dict[str, frozenset[str]] = {}
+        self._intent_unless: dict[str, Unless] = {}
         for name, concept in lexicon.concepts.items():
             self._add(concept.phrases, f"concept:{name}")
             self._add(concept.weak, f"weak:{name}")
         for intent in lexicon.off_topic:
-            self._intent_unless[intent.name] = frozenset(intent.unless)
+            unless = lexicon.training_evidence if intent.unless is None else intent.unless
+            self._intent_unless[intent.name] = tuple(map(evidence_concepts, unless))
             self._add(intent.phrases, f"intent:{intent.name}")
         for platform in lexicon.other_platforms:
             self._add([platform], f"platform:{platform}")
@@ -82,10 +85,15 @@ class Analyzer:
         self._correct = lru_cache(maxsize=4096)(self._nearest)
 
     def _add(self, phrases: Iterable[str], label: str) -> None:
+        """A phrase that stems like one with another meaning ("dated"/"date") is a data bug."""
         for phrase in phrases:
             key = tuple(stem(w) for w in tokenize(phrase))
-            if key:
-                self._phrases.setdefault(key, label)
+            if not key:
+                continue
+            if self._phrases.setdefault(key, label) != label:
+                raise FaqDataError(
+                    f"lexicon: {phrase!r} is {label} but stems like a {self._phrases[key]} phrase"
+                )
 
     def _nearest(self, word: str) -> str:
         """The vocabulary word one (two, if long) edits away: "upwrok" -> "upwork"."""
@@ -125,7 +133,7 @@ class Analyzer:
         concepts: set[str] = set()
         strong: set[str] = set()
         platforms: set[str] = set()
-        intents: list[tuple[str, frozenset[str]]] = []
+        intents: list[tuple[str, Unless]] = []
         consumed: set[int] = set()  # particles already matched with their verb
         i = 0
         while i < len(stems):

@@ -4,7 +4,9 @@ A score threshold alone cannot tell "how do I opt out of AI training" from "how 
 out of marketing emails": they share most words. So a question is answered only if it
 names an in-scope concept (an everyday word such as "old" or "safe" needs a second one),
 names no other platform instead of ours, and carries no
-off-topic intent (fees, payouts, passwords...) that its AI concepts do not override.
+off-topic intent (fees, payouts, passwords...) unless it also shows AI-training evidence
+(`training_evidence` in the lexicon: "train", the AI toggles, or "ai" with an opt-out or
+data word); a bare "opt out" does not override, so "opt out of marketing emails" declines.
 Only then does similarity decide the topic and the calibrated confidence.
 """
 
@@ -94,7 +96,10 @@ class LexicalFaqEngine:
             return False
         if analysis.platforms and not concepts & self._home:
             return False
-        return all(unless & concepts for _, unless in analysis.intents)
+        # Only non-weak concepts override: "date" must not make "what date does upwork pay"
+        # a question about proof of opt-out.
+        strong = analysis.strong
+        return all(any(s <= strong for s in unless) for _, unless in analysis.intents)
 
     def rank(self, question: str) -> Ranking:
         """Every topic's similarity to the question; exposed for the calibration bench."""

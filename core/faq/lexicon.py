@@ -36,10 +36,15 @@ class Concept(_Strict):
 
 
 class OffTopicIntent(_Strict):
-    """Vocabulary of questions we do not answer, unless one of `unless` concepts is present."""
+    """Vocabulary of questions we do not answer, unless the question also shows one of `unless`.
+
+    Each `unless` entry is a concept ("train") or concepts joined by "+" that must all be
+    present ("ai+optout"). Without its own list an intent uses the lexicon's
+    `training_evidence`: "opt out of marketing emails" names an opt-out but no AI training.
+    """
 
     name: str
-    unless: list[str] = Field(default_factory=list)
+    unless: list[str] | None = None
     phrases: list[Phrase] = Field(min_length=1)
 
 
@@ -47,6 +52,7 @@ class Lexicon(_Strict):
     stopwords: list[Phrase]
     small_talk: list[Phrase]
     concepts: dict[str, Concept]
+    training_evidence: list[Phrase] = Field(min_length=1)
     off_topic: list[OffTopicIntent]
     other_platforms: list[Phrase]
     home_concepts: list[str]
@@ -81,6 +87,11 @@ class FaqData(_Strict):
 Model = TypeVar("Model", bound=_Strict)
 
 
+def evidence_concepts(entry: str) -> frozenset[str]:
+    """ "ai+optout" -> {"ai", "optout"}: concepts that together override an intent."""
+    return frozenset(part.strip() for part in entry.split("+"))
+
+
 def _load(model: type[Model], path: Path) -> Model:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -94,7 +105,12 @@ def load_faq_data(data_dir: Path = DATA_DIR) -> FaqData:
     lexicon = _load(Lexicon, data_dir / "lexicon.yaml")
     index = _load(TopicIndex, data_dir / "topics_index.yaml")
     calibration = _load(Calibration, data_dir / "calibration.yaml")
-    named = {c for intent in lexicon.off_topic for c in intent.unless} | set(lexicon.home_concepts)
+    named = {
+        c
+        for entries in (lexicon.training_evidence, *(i.unless or () for i in lexicon.off_topic))
+        for entry in entries
+        for c in evidence_concepts(entry)
+    } | set(lexicon.home_concepts)
     unknown = named - set(lexicon.concepts)
     if unknown:
         raise FaqDataError(f"{data_dir / 'lexicon.yaml'}: unknown concepts {sorted(unknown)}")

@@ -11,7 +11,7 @@ from core.faq.analyzer import Analyzer
 from core.faq.engine import FaqMatch, MatchKind
 from core.faq.factory import build_faq_engine
 from core.faq.lexical import LexicalFaqEngine
-from core.faq.lexicon import load_faq_data
+from core.faq.lexicon import FaqDataError, load_faq_data
 from core.knowledge import load_knowledge
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "faq"
@@ -190,10 +190,44 @@ def test_junk_is_declined_without_error(engine: LexicalFaqEngine, text: str) -> 
         "how to train my own ai model",
         "my client refuses to pay",
         "how to report a scam client",
+        "what date does upwork pay",
+        "how to protect my portfolio from being copied",
+        "can i use chatgpt for client work",
+        "how do i opt out of upwork's freelancer plus subscription",
+        "how do i turn off email notifications on upwork",
+        "upwork privacy settings: how do i hide my profile",
+        "can i opt out of the upwork arbitration agreement",
     ],
 )
 def test_near_misses_are_declined(engine: LexicalFaqEngine, text: str) -> None:
     assert engine.match(text).kind is MatchKind.DECLINE
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # An off-topic word (JSS, password, emails) is what the opt-out might affect.
+        ("will my job success score drop if I opt out", "opt-out-effects"),
+        ("does opting out of ai training affect my upwork emails", "opt-out-effects"),
+        ("do i pay more fees if upwork trains on my work", None),
+    ],
+)
+def test_ai_training_evidence_overrides_an_off_topic_word(
+    engine: LexicalFaqEngine, text: str, topic: str | None
+) -> None:
+    found = engine.match(text)
+    assert found.kind is MatchKind.ANSWER
+    if topic:
+        assert found.topic == topic
+
+
+def test_a_phrase_that_stems_like_another_meaning_is_a_data_error() -> None:
+    lexicon = load_faq_data().lexicon
+    proof = lexicon.concepts["proof"]
+    clash = proof.model_copy(update={"weak": [*proof.weak, "pasted"]})  # stems like "past"
+    broken = lexicon.model_copy(update={"concepts": {**lexicon.concepts, "proof": clash}})
+    with pytest.raises(FaqDataError, match="pasted"):
+        Analyzer(broken, [])
 
 
 def test_confident_answers_offer_no_alternatives(engine: LexicalFaqEngine) -> None:
