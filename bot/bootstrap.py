@@ -35,10 +35,13 @@ def build_app(
     clock: Clock | None = None,
     metrics: Metrics | None = None,
     directories: Mapping[str, MemberDirectory] | None = None,
+    engine: AsyncEngine | None = None,
 ) -> App:
-    """Build everything; nothing connects until the first request uses the database."""
+    """Build everything; nothing connects until the first request uses the database.
+
+    `engine` is given when something else must share it (Slack's installation store)."""
     knowledge = load_knowledge(overrides=settings.knowledge_dir)
-    engine = create_engine(settings.database_url)
+    engine = engine or create_engine(settings.database_url)
     services = Services(
         knowledge=knowledge,
         uow=partial(SqlUnitOfWork, session_factory(engine)),

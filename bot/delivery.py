@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import discord
 
     from adapters.slack.config import SlackConfig
+    from adapters.slack.tokens import WorkspaceTokens
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def build_worker(app: App, messengers: Mapping[str, Messenger]) -> DeliveryWorke
         pacing=app.core.services.pacing,
         sleep=asyncio.sleep,
         directories=app.core.services.directories,
+        refresh=lambda: app.core.services,
     )
 
 
@@ -41,6 +43,7 @@ def delivery_messengers(
     platforms: list[str],
     *,
     slack: SlackConfig | None = None,
+    slack_tokens: WorkspaceTokens | None = None,
     discord_client: discord.Client | None = None,
 ) -> dict[str, Messenger]:
     """A Messenger for each running platform that has one. Deliveries for the others wait,
@@ -54,7 +57,7 @@ def delivery_messengers(
     if "slack" in platforms and slack is not None:
         from adapters.slack.messenger import SlackMessenger, delivery_client
 
-        found["slack"] = SlackMessenger(delivery_client(slack))
+        found["slack"] = SlackMessenger(delivery_client(slack), tokens=slack_tokens)
     if "discord" in platforms and discord_client is not None:
         from adapters.discord.messenger import DiscordMessenger
 
@@ -65,14 +68,16 @@ def delivery_messengers(
     return found
 
 
-def delivery_directories(slack: SlackConfig | None) -> dict[str, MemberDirectory]:
+def delivery_directories(
+    slack: SlackConfig | None, slack_tokens: WorkspaceTokens | None = None
+) -> dict[str, MemberDirectory]:
     """Member lists for broadcasts to "all". Slack only: Discord's would need the privileged
     GUILD_MEMBERS intent, so a Discord "all" means every member known to the bot."""
     if slack is None:
         return {}
     from adapters.slack.messenger import SlackMemberDirectory, directory_client
 
-    return {"slack": SlackMemberDirectory(directory_client(slack))}
+    return {"slack": SlackMemberDirectory(directory_client(slack), tokens=slack_tokens)}
 
 
 async def run_worker(app: App, messengers: Mapping[str, Messenger], stop: asyncio.Event) -> None:

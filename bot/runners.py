@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from adapters.console.repl import run_console
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
+from bot.database import create_engine
 from bot.delivery import delivery_directories, delivery_messengers, run_worker
 from bot.health import AdapterStatus
 from bot.knowledge_reload import reload_core, watch_generation
@@ -19,8 +20,12 @@ from bot.ops_http import OpsEndpoints, serve_ops
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from adapters.discord.config import DiscordConfig
     from adapters.slack.config import SlackConfig
+    from adapters.slack.tokens import WorkspaceTokens
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,19 @@ def _slack_config(settings: Settings, report: Callable[[bool], None]) -> SlackCo
     )
 
 
+def _slack_installations(
+    slack: SlackConfig | None, engine: AsyncEngine
+) -> tuple[AsyncSQLAlchemyInstallationStore | None, WorkspaceTokens | None]:
+    """In OAuth mode, the installation store and the per-workspace tokens it holds."""
+    if slack is None or slack.oauth is None:
+        return None, None
+    from adapters.slack.oauth import installation_store
+    from adapters.slack.tokens import InstalledWorkspaces
+
+    store = installation_store(slack.oauth, engine)
+    return store, InstalledWorkspaces(store)
+
+
 def _discord_config(settings: Settings, report: Callable[[bool], None]) -> DiscordConfig:
     from adapters.discord.config import DiscordConfig
 
@@ -103,10 +121,15 @@ async def run_adapters(
     metrics = PrometheusMetrics()
     adapters = AdapterStatus()
     slack = _slack_config(settings, adapters.reporter("slack")) if "slack" in chosen else None
-    # The Slack Messenger sends with the one SLACK_BOT_TOKEN; with OAuth installs (a token per
-    # workspace) Slack deliveries stay queued rather than fail, until it looks tokens up.
-    single_token = slack if slack is not None and slack.oauth is None else None
-    app = build_app(settings, metrics=metrics, directories=delivery_directories(single_token))
+    engine = create_engine(settings.database_url)
+    # Single-token mode sends with SLACK_BOT_TOKEN; OAuth mode with each installation's token.
+    store, slack_tokens = _slack_installations(slack, engine)
+    app = build_app(
+        settings,
+        metrics=metrics,
+        directories=delivery_directories(slack, slack_tokens),
+        engine=engine,
+    )
     runs: list[Coroutine[Any, Any, None]] = []
     if "console" in chosen:
         runs.append(adapters.track("console", _console(app, user="me", moderator=False)))
@@ -114,7 +137,7 @@ async def run_adapters(
         from adapters.slack.oauth import oauth_settings
         from adapters.slack.runner import run_slack
 
-        oauth = oauth_settings(slack.oauth, app.engine) if slack.oauth else None
+        oauth = oauth_settings(slack.oauth, app.engine, store) if slack.oauth and store else None
         serving = run_slack(app.core, slack, http=http, host=host, port=port, oauth=oauth)
         runs.append(adapters.track("slack", serving, self_reported=True))
     discord_client = None
@@ -126,7 +149,9 @@ async def run_adapters(
         discord_client = create_client(app.core, config)  # shared with the DiscordMessenger
         serving = run_discord(app.core, config, discord_client)
         runs.append(adapters.track("discord", serving, self_reported=True))
-    messengers = delivery_messengers(chosen, slack=single_token, discord_client=discord_client)
+    messengers = delivery_messengers(
+        chosen, slack=slack, slack_tokens=slack_tokens, discord_client=discord_client
+    )
     graceful: list[Graceful] = []
     if messengers:
         graceful.append(partial(run_worker, app, messengers))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
@@ -36,9 +37,12 @@ class FakeMessenger:
     failures: dict[str, list[BaseException]] = field(default_factory=dict)
     after_send: Callable[[Delivered], None] | None = None
     tries: list[tuple[str, dt.datetime]] = field(default_factory=list)  # every call, failed too
+    yields: int = 0  # event-loop turns a send takes, as a network round trip would
 
     async def _send(self, workspace: str, to: str, reply: Reply, key: str) -> Sent:
         self.tries.append((to, self.clock.now()))
+        for _ in range(self.yields):
+            await asyncio.sleep(0)
         queue = self.failures.get(to)
         if queue:
             raise queue.pop(0)
@@ -82,6 +86,7 @@ def make_worker(
     pacing: Pacing | None = None,
     owner: str | None = None,
     lease: dt.timedelta = dt.timedelta(seconds=60),
+    concurrency: int = 1,
 ) -> DeliveryWorker:
     return DeliveryWorker(
         services=services,
@@ -91,6 +96,7 @@ def make_worker(
         directories=services.directories,
         owner=owner,
         lease=lease,
+        concurrency=concurrency,
     )
 
 

@@ -33,6 +33,7 @@ from core.requests import Actor, Request
 
 log = logging.getLogger(__name__)
 
+
 class Core(Protocol):
     """All the adapter needs of core (`core.service.Gigguard`): a request in, a reply out."""
 

@@ -1,7 +1,8 @@
 """Core's Messenger and MemberDirectory on Slack's Web API, for reminders and broadcasts.
 
-Single-token mode: the bot token belongs to one installed workspace (found with auth.test),
-so a delivery for any other workspace fails for good instead of reaching the wrong team.
+Every call uses the token of the delivery's workspace (adapters/slack/tokens.py): the single
+configured token for its own team, or an OAuth installation's. A delivery for a workspace the
+bot is not installed in fails for good instead of reaching the wrong team.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.app import retry_handlers, web_client
 from adapters.slack.blocks import SlackMessage, render_messages
 from adapters.slack.config import SlackConfig
+from adapters.slack.tokens import SingleWorkspace, WorkspaceTokens
 from core.delivery.models import FailReason
 from core.errors import PermanentDeliveryError, TransientDeliveryError
 from core.ports import Sent
@@ -98,35 +100,37 @@ class _Translating:
 class SlackMessenger:
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, *, team_id: str | None = None) -> None:
+    def __init__(self, client: AsyncWebClient, *, tokens: WorkspaceTokens | None = None) -> None:
         self._client = client
-        self._team_id = team_id
+        self._tokens = tokens or SingleWorkspace(client)
 
     async def send_dm(
         self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
     ) -> Sent:
-        await self._check_workspace(workspace)
+        token = await self._token(workspace)
         async with _Translating():
-            opened = await self._client.conversations_open(users=user)
+            opened = await self._client.conversations_open(users=user, token=token)
         channel = opened["channel"]["id"]
         # A DM that was not open before cannot hold an earlier try of this delivery.
         fresh = opened.get("already_open") is False
-        return await self._post(channel, reply, idempotency_key, check_history=not fresh)
+        return await self._post(channel, reply, idempotency_key, token, check_history=not fresh)
 
     async def send_to_channel(
         self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
     ) -> Sent:
-        await self._check_workspace(workspace)
-        return await self._post(channel, reply, idempotency_key, check_history=True)
+        token = await self._token(workspace)
+        return await self._post(channel, reply, idempotency_key, token, check_history=True)
 
-    async def _post(self, channel: str, reply: Reply, key: str, *, check_history: bool) -> Sent:
+    async def _post(
+        self, channel: str, reply: Reply, key: str, token: str, *, check_history: bool
+    ) -> Sent:
         messages = render_messages(reply)
-        done = await self._parts_already_sent(channel, key) if check_history else {}
+        done = await self._parts_already_sent(channel, key, token) if check_history else {}
         first_ts = done.get(0)
         for part, message in enumerate(messages):
             if part in done:
                 continue
-            ts = await self._post_part(channel, message, key, part)
+            ts = await self._post_part(channel, message, key, part, token)
             first_ts = first_ts or ts
         if done:
             log.info(
@@ -134,9 +138,12 @@ class SlackMessenger:
             )
         return Sent(message_id=first_ts)
 
-    async def _post_part(self, channel: str, message: SlackMessage, key: str, part: int) -> str:
+    async def _post_part(
+        self, channel: str, message: SlackMessage, key: str, part: int, token: str
+    ) -> str:
         async with _Translating():
             posted = await self._client.chat_postMessage(
+                token=token,
                 channel=channel,
                 text=message.text,
                 blocks=message.blocks,
@@ -146,11 +153,11 @@ class SlackMessenger:
             )
         return str(posted["ts"])
 
-    async def _parts_already_sent(self, channel: str, key: str) -> dict[int, str]:
+    async def _parts_already_sent(self, channel: str, key: str, token: str) -> dict[int, str]:
         """Parts of this delivery found among the channel's newest messages, by their ts."""
         async with _Translating():
             history = await self._client.conversations_history(
-                channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
+                token=token, channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
             )
         found: dict[int, str] = {}
         for message in history.get("messages") or []:
@@ -160,38 +167,32 @@ class SlackMessenger:
                 found[int(payload.get("part", 0))] = str(message.get("ts"))
         return found
 
-    async def _check_workspace(self, workspace: str) -> None:
-        team = await self._team()
-        if workspace != team:
+    async def _token(self, workspace: str) -> str:
+        async with _Translating():
+            token = await self._tokens.token_for(workspace)
+        if token is None:
             log.warning(
-                "slack: delivery for workspace %s, but the token is for %s", workspace, team
+                "slack: delivery for workspace %s, where the bot is not installed", workspace
             )
             raise PermanentDeliveryError(FailReason.OTHER)
-
-    async def _team(self) -> str:
-        if self._team_id is None:
-            async with _Translating():
-                identity = await self._client.auth_test()
-            self._team_id = str(identity["team_id"])
-        return self._team_id
+        return token
 
 
 class SlackMemberDirectory:
-    """The installed workspace's people: users.list, page by page, without bots or the deleted."""
+    """A workspace's people: users.list, page by page, without bots or the deleted."""
 
-    def __init__(self, client: AsyncWebClient, *, team_id: str | None = None) -> None:
+    def __init__(self, client: AsyncWebClient, *, tokens: WorkspaceTokens | None = None) -> None:
         self._client = client
-        self._team_id = team_id
+        self._tokens = tokens or SingleWorkspace(client)
 
     async def member_ids(self, workspace: str) -> list[str]:
-        if self._team_id is None:
-            self._team_id = str((await self._client.auth_test())["team_id"])
-        if workspace != self._team_id:
+        token = await self._tokens.token_for(workspace)
+        if token is None:
             return []
         found: list[str] = []
         cursor: str | None = None
         while True:
-            page = await self._client.users_list(limit=USERS_PAGE, cursor=cursor)
+            page = await self._client.users_list(token=token, limit=USERS_PAGE, cursor=cursor)
             found += [m["id"] for m in page.get("members") or [] if _is_person(m)]
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:

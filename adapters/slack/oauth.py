@@ -21,7 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes of deploy/slack/manifest.yml.
-BOT_SCOPES = ("commands", "chat:write", "im:history", "im:read", "im:write", "users:read")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "files:write",
+    "im:history",
+    "im:read",
+    "im:write",
+    "users:read",
+)
 STATE_SECONDS = 600  # an install link is good for ten minutes
 
 
@@ -33,7 +41,14 @@ class SlackOAuth:
     scopes: tuple[str, ...] = BOT_SCOPES
 
 
-def oauth_settings(oauth: SlackOAuth, engine: AsyncEngine) -> AsyncOAuthSettings:
+def installation_store(oauth: SlackOAuth, engine: AsyncEngine) -> AsyncSQLAlchemyInstallationStore:
+    return AsyncSQLAlchemyInstallationStore(client_id=oauth.client_id, engine=engine)
+
+
+def oauth_settings(
+    oauth: SlackOAuth, engine: AsyncEngine, store: AsyncSQLAlchemyInstallationStore
+) -> AsyncOAuthSettings:
+    """Bolt's install flow, storing installations in `store` (shared with the Messenger)."""
     return AsyncOAuthSettings(
         client_id=oauth.client_id,
         client_secret=oauth.client_secret,
@@ -41,9 +56,7 @@ def oauth_settings(oauth: SlackOAuth, engine: AsyncEngine) -> AsyncOAuthSettings
         redirect_uri=oauth.redirect_uri,
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        installation_store=AsyncSQLAlchemyInstallationStore(
-            client_id=oauth.client_id, engine=engine
-        ),
+        installation_store=store,
         installation_store_bot_only=True,  # the bot acts; no user tokens are kept
         state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine),
     )

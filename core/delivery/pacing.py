@@ -70,7 +70,10 @@ def load_pacing(path: Path = DEFAULT_FILE) -> Pacing:
 
 
 class Pacer:
-    """Spaces sends at most `rate` per second; `hold_until` pauses it (a platform's 429)."""
+    """Spaces sends at most `rate` per second; `hold_until` pauses it (a platform's 429).
+
+    Each caller reserves its slot before sleeping, so concurrent senders never share one.
+    """
 
     def __init__(self, rate: float, *, clock: Clock, sleep: Sleep) -> None:
         self._interval = dt.timedelta(seconds=1 / rate)
@@ -80,10 +83,10 @@ class Pacer:
 
     async def wait(self) -> None:
         now = self._clock.now()
-        if self._next is not None and self._next > now:
-            await self._sleep((self._next - now).total_seconds())
-            now = max(self._clock.now(), self._next)
-        self._next = now + self._interval
+        slot = max(now, self._next) if self._next is not None else now
+        self._next = slot + self._interval
+        if slot > now:
+            await self._sleep((slot - now).total_seconds())
 
     def hold_until(self, moment: dt.datetime) -> None:
         if self._next is None or moment > self._next:

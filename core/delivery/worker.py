@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 import os
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from core.commands.checklist import read_progress
 from core.commands.context import Services
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = dt.timedelta(seconds=60)
 MAX_BATCH = 100
+DEFAULT_CONCURRENCY = 4  # sends in flight per worker; the pacer still decides when each starts
 
 
 def worker_id() -> str:
@@ -71,8 +72,14 @@ class DeliveryWorker:
         owner: str | None = None,
         lease: dt.timedelta = DEFAULT_LEASE,
         poll_seconds: float = 2.0,
+        refresh: Callable[[], Services] | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
+        """`refresh`, when given, is asked for the current services before every batch, so a
+        knowledge reload (new toggles, wording) reaches deliveries without a restart."""
         self._services = services
+        self._refresh = refresh
+        self._concurrency = concurrency
         self._messengers = dict(messengers)
         self._directories = dict(directories or {})
         self._pacing = pacing
@@ -107,6 +114,9 @@ class DeliveryWorker:
         """Claim one batch of due rows and deliver it; return how many rows were handled."""
         if not self._messengers:
             return 0
+        if self._refresh is not None:
+            self._services = self._refresh()
+            self._finished = finished_toggles(self._services)
         async with self._services.uow() as uow:
             rows = await uow.outbox.claim(
                 owner=self.owner,
@@ -116,12 +126,32 @@ class DeliveryWorker:
                 limit=self._batch_size(),
             )
             await uow.commit()
-        for index, row in enumerate(rows):
-            if self._stop.is_set():
-                await self._release(rows[index:])
-                break
-            await self._handle(row)
+        await self._deliver(rows)
         return len(rows)
+
+    async def _deliver(self, rows: Sequence[Claimed]) -> None:
+        """Handle a batch with up to `concurrency` rows in flight: the pacer spaces the sends,
+        concurrency hides each send's round trips, so throughput reaches the platform's rate.
+        Rows not yet started when a stop arrives are released."""
+        waiting = list(rows)
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while waiting or running:
+                if self._stop.is_set() and waiting:
+                    await self._release(waiting)
+                    waiting = []
+                while waiting and len(running) < self._concurrency:
+                    running.add(asyncio.create_task(self._handle(waiting.pop(0))))
+                if running:
+                    done, running = await asyncio.wait(
+                        running, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    for task in done:
+                        task.result()
+        finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
 
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until `stop` is set, then finish the send in flight and release the rest of

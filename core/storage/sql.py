@@ -23,15 +23,17 @@ from core.storage.sql_delivery import (
 from core.storage.sql_outbox import SqlOutboxRepository
 from core.storage.sql_policy import SqlPolicyUpdateRepository, current_off, superseded
 from core.storage.sql_stats import SqlCommunityStats
-from core.storage.tables import Delivery, FaqTopicCount, Member, MemberCommunity, ToggleStatus
+from core.storage.tables import (
+    Delivery,
+    FaqTopicCount,
+    Member,
+    MemberCommunity,
+    ToggleStatus,
+    as_utc,
+)
 from core.storage.upsert import upsert
 
 DECLINED_TOPIC = ""
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _member_filter(key: MemberKey) -> ColumnElement[bool]:

@@ -29,14 +29,9 @@ from core.identity import MemberKey
 from core.storage.community import in_community
 from core.storage.sql_policy import current_off
 from core.storage.tables import Broadcast as BroadcastRow
-from core.storage.tables import Delivery, Member, ToggleStatus
+from core.storage.tables import Delivery, Member, ToggleStatus, as_utc
 
 ToggleIds = list[tuple[str, str]]
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def recipient_filter(key: MemberKey) -> ColumnElement[bool]:

@@ -25,10 +25,10 @@ from core.delivery.models import (
     Target,
 )
 from core.storage.community import in_community
-from core.storage.sql_delivery import ToggleIds, as_utc, broadcast_model, row_count, run_row
+from core.storage.sql_delivery import ToggleIds, broadcast_model, row_count, run_row
 from core.storage.sql_policy import current_off
 from core.storage.tables import Broadcast as BroadcastRow
-from core.storage.tables import Delivery, Member, ToggleStatus
+from core.storage.tables import Delivery, Member, ToggleStatus, as_utc
 
 
 def _claimed(row: Row[tuple[Delivery]] | Delivery) -> Claimed:

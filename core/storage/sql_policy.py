@@ -11,12 +11,8 @@ from sqlmodel import col
 
 from core.identity import MemberKey
 from core.policy import PolicyUpdate
-from core.storage.tables import Member, MemberCommunity, ToggleStatus
+from core.storage.tables import Member, MemberCommunity, ToggleStatus, as_utc
 from core.storage.tables import PolicyUpdate as PolicyUpdateRow
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def superseded(owner: Any = Member) -> ColumnElement[bool]:

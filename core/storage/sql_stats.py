@@ -10,8 +10,8 @@ from core.delivery.models import Kind
 from core.ports import ToggleIds
 from core.status import CommunityProgress, DeliveryCounts
 from core.storage.community import in_community
-from core.storage.sql_policy import as_utc, current_off, superseded
-from core.storage.tables import Broadcast, Delivery, Member, ToggleStatus
+from core.storage.sql_policy import current_off, superseded
+from core.storage.tables import Broadcast, Delivery, Member, ToggleStatus, as_utc
 
 
 class SqlCommunityStats:

@@ -12,6 +12,11 @@ def _utc_column(nullable: bool = False) -> Column[dt.datetime]:
     return Column(DateTime(timezone=True), nullable=nullable)
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 class Member(SQLModel, table=True):
     __tablename__ = "member"
     __table_args__ = (

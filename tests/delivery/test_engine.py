@@ -15,7 +15,9 @@ from bot.bootstrap import App, build_app
 from bot.settings import Settings
 from core.delivery.models import Status
 from core.delivery.pacing import load_pacing
+from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
+from core.render_text import render_plain
 from core.storage.sql_outbox import claim_statement
 from tests.fake_messenger import Delivered, FakeMessenger, drain, make_worker, say
 from tests.fakes import ManualClock
@@ -193,3 +195,52 @@ async def test_a_stopped_worker_finishes_its_send_and_releases_the_rest_of_its_b
         )
     assert len(rest) == 7 and all(r.attempts == 1 for r in rest)  # release undid the claim
     assert sorted([d.to for d in slack.sent] + [r.user or "" for r in rest]) == users
+
+
+async def test_a_knowledge_reload_reaches_the_worker_without_a_restart(
+    app: App, clock: ManualClock
+) -> None:
+    member = MemberKey("slack", "T1", "U1")
+    await say(app.core, member, "remind in 1 hour")
+    slack = FakeMessenger("slack", clock)
+    worker = DeliveryWorker(
+        services=app.core.services,
+        messengers={"slack": slack},
+        pacing=FAST,
+        sleep=asyncio.sleep,
+        refresh=lambda: app.core.services,
+    )
+    knowledge = app.core.knowledge
+    renamed = knowledge.guides["upwork"].model_copy(update={"name": "Upwork (renamed)"})
+    app.core.reload(
+        knowledge.model_copy(update={"guides": knowledge.guides | {"upwork": renamed}}),
+        app.core.services.faq,
+    )
+    clock.advance(dt.timedelta(hours=2))
+    await drain(worker)
+    (reminder,) = slack.sent
+    assert "upwork (renamed)" in render_plain(reminder.reply).lower()
+
+
+async def test_with_sends_in_flight_a_kill_repeats_at_most_those(
+    app: App, clock: ManualClock
+) -> None:
+    """Concurrency widens the in-flight window to `concurrency` sends, never more."""
+    users = await members(app, 40)
+    await broadcast(app)
+    slack = FakeMessenger("slack", clock, yields=1)
+
+    def kill_on_tenth(_: Delivered) -> None:
+        if len(slack.sent) == 10:
+            raise Killed
+
+    slack.after_send = kill_on_tenth
+    doomed = make_worker(app.core.services, slack, clock, pacing=FAST, concurrency=4)
+    await doomed.run_once()  # expansion
+    with pytest.raises(Killed):
+        await doomed.run_once()
+    slack.after_send = None
+    clock.advance(LEASE)
+    await drain(make_worker(app.core.services, slack, clock, pacing=FAST, concurrency=4))
+    assert sorted({d.to for d in slack.sent}) == users  # none lost
+    assert 1 <= slack.duplicates() <= 4

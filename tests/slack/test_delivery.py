@@ -17,6 +17,7 @@ from adapters.slack.messenger import (
     delivery_client,
     directory_client,
 )
+from adapters.slack.tokens import SingleWorkspace
 from bot.bootstrap import App
 from core.commands.context import Services
 from core.delivery.pacing import load_pacing
@@ -146,9 +147,9 @@ async def test_server_and_connection_errors_are_transient(
         await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
     unreachable = AsyncWebClient(token="xoxb-x", base_url="http://127.0.0.1:9/api/")
     with pytest.raises(TransientDeliveryError):
-        await SlackMessenger(unreachable, team_id=TEAM).send_dm(
-            TEAM, MEMBER, REPLY, idempotency_key=KEY
-        )
+        await SlackMessenger(
+            unreachable, tokens=SingleWorkspace(unreachable, team_id=TEAM)
+        ).send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
 
 
 async def test_another_workspace_is_refused(messenger: SlackMessenger) -> None:

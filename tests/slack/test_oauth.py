@@ -19,10 +19,14 @@ from sqlalchemy import text
 
 from adapters.slack.app import build_bolt_app
 from adapters.slack.config import SlackConfig
-from adapters.slack.oauth import SlackOAuth, oauth_settings
+from adapters.slack.messenger import SlackMessenger, delivery_client
+from adapters.slack.oauth import SlackOAuth, installation_store, oauth_settings
+from adapters.slack.tokens import InstalledWorkspaces
 from adapters.slack.web import EVENTS_PATH, build_web_app
 from bot.bootstrap import App, build_app
 from bot.settings import Settings
+from core.errors import PermanentDeliveryError
+from core.replies import Reply, Section
 from tests.slack.conftest import SECRET
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_sim import SlackSim
@@ -49,7 +53,9 @@ async def server(installed_app: App, fake_slack: FakeSlack) -> AsyncIterator[Tes
         moderator_ids=frozenset(),
         oauth=SlackOAuth(client_id=CLIENT[0], client_secret=CLIENT[1]),
     )
-    oauth = oauth_settings(config.oauth, installed_app.engine)  # type: ignore[arg-type]
+    assert config.oauth is not None
+    store = installation_store(config.oauth, installed_app.engine)
+    oauth = oauth_settings(config.oauth, installed_app.engine, store)
     bolt = build_bolt_app(installed_app.core, config, oauth=oauth)
     running = TestServer(build_web_app(bolt), host="127.0.0.1", port=0)
     await running.start_server()
@@ -127,3 +133,28 @@ async def test_a_workspace_that_never_installed_gets_no_token(
     assert [
         c for c in fake_slack.calls if c.headers.get("Authorization", "").startswith("Bearer")
     ] == []
+
+
+async def test_deliveries_use_each_installed_workspaces_token(
+    installed_app: App, server: TestServer, fake_slack: FakeSlack
+) -> None:
+    fake_slack.install_codes["code-3"] = (SECOND_TEAM, SECOND_TOKEN)
+    async with aiohttp.ClientSession() as browser:
+        assert await install(browser, server, "code-3") == 200
+    oauth = SlackOAuth(client_id=CLIENT[0], client_secret=CLIENT[1])
+    config = SlackConfig(
+        bot_token=None,
+        signing_secret=SECRET,
+        app_token=None,
+        api_url=fake_slack.api_url,
+        moderator_ids=frozenset(),
+        oauth=oauth,
+    )
+    tokens = InstalledWorkspaces(installation_store(oauth, installed_app.engine))
+    messenger = SlackMessenger(delivery_client(config), tokens=tokens)
+    reply = Reply(blocks=(Section("a reminder"),))
+    await messenger.send_dm(SECOND_TEAM, "U0MEMBER", reply, idempotency_key="k-1")
+    [posted] = fake_slack.delivered("chat.postMessage")
+    assert posted.headers["Authorization"] == f"Bearer {SECOND_TOKEN}"
+    with pytest.raises(PermanentDeliveryError):
+        await messenger.send_dm("T0NEVER", "U0MEMBER", reply, idempotency_key="k-2")
