@@ -138,15 +138,20 @@ async def offered(core: Gigguard, requests: list[Request], rate: float) -> dict[
     """Open loop: commands arrive at `rate` per second whatever the answers (as members do);
     latency counts from each command's arrival, so queueing shows up in it."""
     latencies: list[float] = []
+    running: set[asyncio.Task[None]] = set()
     start = time.perf_counter()
 
-    async def one(request: Request, due: float) -> None:
-        await asyncio.sleep(max(0.0, due - time.perf_counter()))
-        arrived = max(due, time.perf_counter())
+    async def one(request: Request, arrived: float) -> None:
         await core.handle(request)
         latencies.append(time.perf_counter() - arrived)
 
-    await asyncio.gather(*(one(r, start + i / rate) for i, r in enumerate(requests)))
+    for index, request in enumerate(requests):  # each command is started when it arrives
+        due = start + index / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        task = asyncio.create_task(one(request, due))
+        running.add(task)
+        task.add_done_callback(running.discard)
+    await asyncio.gather(*running)
     elapsed = time.perf_counter() - start
     return {
         "rate": len(requests) / elapsed,
