@@ -113,3 +113,16 @@ def test_ask_json_answers_every_dev_question_in_one_process(
 def test_ask_single_question_plain(env: dict[str, str], tmp_path: Path) -> None:
     out = gigguard(["ask", "is my pre-2026 work included?"], "", env, tmp_path).stdout
     assert "January 5, 2026" in out
+
+
+def test_a_policy_update_asks_for_a_recheck(env: dict[str, str], tmp_path: Path) -> None:
+    gigguard(["console", "--user", "alice"], "/optout done all\n", env, tmp_path)
+    moderator = gigguard(
+        ["console", "--user", "mod", "--moderator"],
+        "/optout policy-update upwork Upwork moved the AI toggles\n",
+        env,
+        tmp_path,
+    )
+    assert "Traceback" not in moderator.stderr
+    after = gigguard(["console", "--user", "alice"], "/optout status\n", env, tmp_path).stdout
+    assert after.count("re-check needed") == 3

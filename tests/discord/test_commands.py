@@ -215,3 +215,17 @@ async def test_guild_id_syncs_to_that_guild_only(run_bot: RunBot, fake: FakeDisc
     assert len(fake.requests_to("PUT", GUILD_COMMANDS)) == 1
     assert not fake.requests_to("PUT", GLOBAL_COMMANDS)
     assert "switched off" in answer.text
+
+
+async def test_a_policy_update_asks_members_to_recheck(run_bot: RunBot, fake: FakeDiscord) -> None:
+    async with run_bot():
+        await fake.replies(await fake.slash("done", "all", user_id=MEMBER))
+        update = await fake.slash(
+            "policy-update",
+            "upwork Upwork moved the AI toggles",
+            user_id=MODERATOR,
+            permissions=MANAGE_GUILD,
+        )
+        await fake.replies(update)
+        (status,) = await fake.replies(await fake.slash("status", user_id=MEMBER))
+    assert "re-check needed" in status.text

@@ -174,3 +174,14 @@ async def test_health_check(slack: SlackSim) -> None:
     async with slack.session.get(slack.url.replace("/slack/events", "/healthz")) as response:
         assert response.status == 200
         assert await response.json() == {"ok": True}
+
+
+async def test_a_policy_update_asks_members_to_recheck(slack: SlackSim) -> None:
+    await slack.run("done all")
+    (recorded,) = await slack.run(
+        "policy-update upwork Upwork moved the AI toggles", user=CONFIGURED_MODERATOR
+    )
+    assert "Nudge" in recorded.text or buttons(recorded.blocks)
+    (status,) = await slack.run("status")
+    assert status.everything.count("re-check needed") == 3
+    assert "done communications" in {b["value"] for b in buttons(status.blocks)}
