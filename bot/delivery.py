@@ -69,15 +69,24 @@ def delivery_messengers(
 
 
 def delivery_directories(
-    slack: SlackConfig | None, slack_tokens: WorkspaceTokens | None = None
+    slack: SlackConfig | None,
+    slack_tokens: WorkspaceTokens | None = None,
+    *,
+    discord_client: discord.Client | None = None,
 ) -> dict[str, MemberDirectory]:
-    """Member lists for broadcasts to "all". Slack only: Discord's would need the privileged
-    GUILD_MEMBERS intent, so a Discord "all" means every member known to the bot."""
-    if slack is None:
-        return {}
-    from adapters.slack.messenger import SlackMemberDirectory, directory_client
+    """Member lists for broadcasts to "all"/"pending". Discord's only with `discord_client`,
+    given when GIGGUARD_DISCORD_MEMBER_LIST opts in to the privileged GUILD_MEMBERS intent;
+    without it a Discord "all" means every member known to the bot."""
+    found: dict[str, MemberDirectory] = {}
+    if slack is not None:
+        from adapters.slack.messenger import SlackMemberDirectory, directory_client
 
-    return {"slack": SlackMemberDirectory(directory_client(slack), tokens=slack_tokens)}
+        found["slack"] = SlackMemberDirectory(directory_client(slack), tokens=slack_tokens)
+    if discord_client is not None:
+        from adapters.discord.directory import DiscordMemberDirectory
+
+        found["discord"] = DiscordMemberDirectory(discord_client)
+    return found
 
 
 async def run_worker(app: App, messengers: Mapping[str, Messenger], stop: asyncio.Event) -> None:

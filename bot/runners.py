@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -101,6 +102,7 @@ def _discord_config(settings: Settings, report: Callable[[bool], None]) -> Disco
         guild_id=settings.discord_guild_id,
         moderator_role=settings.discord_moderator_role,
         shards=settings.discord_shards,
+        member_list=settings.discord_member_list,
         on_connection=report,
     )
 
@@ -124,12 +126,7 @@ async def run_adapters(
     engine = create_engine(settings.database_url)
     # Single-token mode sends with SLACK_BOT_TOKEN; OAuth mode with each installation's token.
     store, slack_tokens = _slack_installations(slack, engine)
-    app = build_app(
-        settings,
-        metrics=metrics,
-        directories=delivery_directories(slack, slack_tokens),
-        engine=engine,
-    )
+    app = build_app(settings, metrics=metrics, engine=engine)
     runs: list[Coroutine[Any, Any, None]] = []
     if "console" in chosen:
         runs.append(adapters.track("console", _console(app, user="me", moderator=False)))
@@ -149,6 +146,13 @@ async def run_adapters(
         discord_client = create_client(app.core, config)  # shared with the DiscordMessenger
         serving = run_discord(app.core, config, discord_client)
         runs.append(adapters.track("discord", serving, self_reported=True))
+    # Set after the adapters are built (Discord's directory lists through the running client,
+    # which needs the core first) and before anything runs.
+    lister = discord_client if settings.discord_member_list else None
+    app.core.services = replace(
+        app.core.services,
+        directories=delivery_directories(slack, slack_tokens, discord_client=lister),
+    )
     messengers = delivery_messengers(
         chosen, slack=slack, slack_tokens=slack_tokens, discord_client=discord_client
     )

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     discord_shards: Literal["1", "auto"] | int = Field(
         1, validation_alias="GIGGUARD_DISCORD_SHARDS"
     )
+    # Broadcasts to "all"/"pending" also reach members who never used the bot; needs the
+    # privileged Server Members intent switched on in the developer portal.
+    discord_member_list: bool = Field(False, validation_alias="GIGGUARD_DISCORD_MEMBER_LIST")
 
     @property
     def slack_moderator_ids(self) -> frozenset[str]:

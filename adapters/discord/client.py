@@ -30,14 +30,16 @@ DEFER_AFTER = 2.0  # seconds; Discord drops an interaction not answered within 3
 MAX_RATELIMIT_WAIT = 30.0
 
 
-def intents() -> discord.Intents:
-    """The minimum, none privileged: guilds (roles for the moderator check) and DMs.
+def intents(*, member_list: bool = False) -> discord.Intents:
+    """The minimum: guilds (roles for the moderator check) and DMs, none privileged unless
+    `member_list` asks for members (GIGGUARD_DISCORD_MEMBER_LIST, for broadcasts to everyone).
 
     Not message_content: DM text reaches a bot without it, and server messages are ignored.
     """
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.dm_messages = True
+    chosen.members = member_list
     return chosen
 
 
@@ -58,6 +60,10 @@ class DiscordAdapter:
         self._core = core
         self._config = config
         self._defer_after = defer_after
+
+    @property
+    def member_list(self) -> bool:
+        return self._config.member_list
 
     async def setup(self, client: discord.Client) -> None:
         """Register commands and persistent buttons before connecting; sync only on change."""
@@ -114,7 +120,10 @@ class _ClientHooks:
 
     def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
         super().__init__(  # type: ignore[call-arg]
-            intents=intents(),
+            intents=intents(member_list=adapter.member_list),
+            # The directory pages members over REST: never fetch or cache whole servers.
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.none(),
             allowed_mentions=NO_MENTIONS,
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
             **options,

@@ -14,6 +14,8 @@ class DiscordConfig:
     guild_id: int | None = None  # sync commands to this guild only (instant) instead of globally
     moderator_role: str | None = None  # a role name or id whose holders count as moderators
     shards: int | str = 1  # a shard count, or "auto" to ask Discord (AutoShardedClient)
+    # List server members for broadcasts (the privileged Server Members intent, opt-in).
+    member_list: bool = False
     # Told True on READY / RESUMED and False when the gateway connection drops.
     on_connection: Callable[[bool], None] | None = None
 

@@ -1,8 +1,8 @@
 """Core's Messenger on the running discord.py client's HTTP layer, for reminders and broadcasts.
 
-There is no Discord MemberDirectory: listing a server's members needs the privileged
-GUILD_MEMBERS intent, which gigguard deliberately does not request. A Discord broadcast to
-"all" therefore reaches the members known to the bot (those who used it), not the whole server.
+Members who never used the bot are listed by adapters/discord/directory.py, only when the
+operator opts in (the privileged GUILD_MEMBERS intent); otherwise a Discord broadcast to "all"
+reaches the members known to the bot (those who used it), not the whole server.
 
 The HTTP layer is used directly (not `User.send`): no DM channel, message or view is cached per
 recipient, so a 10,000-member broadcast does not grow the client's state.

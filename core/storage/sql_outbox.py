@@ -30,6 +30,8 @@ from core.storage.sql_policy import current_off
 from core.storage.tables import Broadcast as BroadcastRow
 from core.storage.tables import Delivery, Member, ToggleStatus, as_utc
 
+LOOKUP_CHUNK = 500  # user ids per IN (...): well inside every engine's bound-parameter limit
+
 
 def _claimed(row: Row[tuple[Delivery]] | Delivery) -> Claimed:
     d = row if isinstance(row, Delivery) else row[0]
@@ -255,13 +257,14 @@ class SqlOutboxRepository:
         result = await self._session.execute(insert(Delivery).from_select(columns, known))
         queued = row_count(result)
         if extra_users:
+            homes = await self._known_elsewhere(broadcast.platform, extra_users)
             await self._session.execute(
                 insert(Delivery),
                 [
                     {
                         "kind": Kind.DM.value,
                         "platform": broadcast.platform,
-                        "workspace": broadcast.workspace,
+                        "workspace": homes.get(user, broadcast.workspace),
                         "user_id": user,
                         "broadcast_id": broadcast.id,
                         "run": run.run,
@@ -276,3 +279,20 @@ class SqlOutboxRepository:
             )
             queued += len(extra_users)
         return queued
+
+    async def _known_elsewhere(self, platform: str, users: Sequence[str]) -> dict[str, str]:
+        """The workspace of each listed user the bot knows outside the broadcast's community
+        (on Discord: who used the bot in DMs or another server, as "global"). Their delivery
+        goes to that identity, so the send-time check sees their mute and progress."""
+        homes: dict[str, str] = {}
+        for start in range(0, len(users), LOOKUP_CHUNK):
+            found = await self._session.execute(
+                select(col(Member.user_id), col(Member.workspace))
+                .where(
+                    col(Member.platform) == platform,
+                    col(Member.user_id).in_(users[start : start + LOOKUP_CHUNK]),
+                )
+                .order_by(col(Member.id).desc())  # several workspaces: the oldest record wins
+            )
+            homes.update({user: workspace for user, workspace in found.tuples()})
+        return homes

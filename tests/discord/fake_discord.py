@@ -12,7 +12,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +65,8 @@ class FakeDiscord:
         self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
         self._failures: list[tuple[str, re.Pattern[str], int, int, str]] = []
         self.unknown_users: set[int] = set()
+        self.guild_members: list[Payload] = []  # GET /guilds/{GUILD_ID}/members, any order
+        self.refuse_member_list = False  # answer it 403 50001, as without the members intent
         self.budgets: list[Budget] = []  # per-second limits, switched on by limit_rate
         self.limited = 0  # 429s answered because a budget was spent
         self.nonce_repeats = 0  # sends answered with the message an earlier nonce created
@@ -97,6 +99,7 @@ class FakeDiscord:
             ("POST", re.compile(r"/users/@me/channels"), self._open_dm),
             ("POST", re.compile(r"/channels/(\d+)/messages"), self._channel_message),
             ("POST", re.compile(r"/channels/(\d+)/typing"), self._typing),
+            ("GET", re.compile(r"/guilds/(\d+)/members"), self._list_members),
         ]
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -139,6 +142,12 @@ class FakeDiscord:
     def limit_rate(self, method: str, path: str, per_second: float, *, is_global: bool) -> None:
         """A per-second budget for the requests matching `path` (every route: `.*`, global)."""
         self.budgets.append(Budget(method, re.compile(path), per_second, is_global))
+
+    def add_guild_members(self, user_ids: Iterable[int], *, bot: bool = False) -> None:
+        """Members of the fake guild, as its member list shows them (GUILD_MEMBERS intent)."""
+        for user_id in user_ids:
+            listed = p.member(user_id, permissions="0", roles=())
+            self.guild_members.append(listed | {"user": p.user(user_id, bot=bot)})
 
     def close_dms(self, user_id: int) -> None:
         """Messages to this user's DM channel fail with 50007, as when they close their DMs."""
@@ -508,6 +517,21 @@ class FakeDiscord:
 
     async def _typing(self, request: web.Request, match: re.Match[str], body: Any) -> web.Response:
         return web.Response(status=204)
+
+    async def _list_members(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        """Ascending user ids after `after`, at most `limit` (1-1000), as Discord pages them."""
+        if int(match[1]) != p.GUILD_ID:
+            return self._json(p.error(10004, "Unknown Guild"), status=404)
+        if self.refuse_member_list:
+            return self._json(p.error(50001, "Missing Access"), status=403)
+        limit = int(request.query.get("limit", 1))
+        if not 1 <= limit <= 1000:
+            return self._json(p.error(50035, "Invalid Form Body"), status=400)
+        after = int(request.query.get("after", 0))
+        ordered = sorted(self.guild_members, key=lambda m: int(m["user"]["id"]))
+        return self._json([m for m in ordered if int(m["user"]["id"]) > after][:limit])
 
     def _store(
         self,
