@@ -4,17 +4,10 @@ who used the bot in that server, although Discord identities are global."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from functools import partial
 
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot.database import create_engine, session_factory
 from core.delivery.models import Audience
 from core.identity import MemberKey
 from core.ports import UnitOfWorkFactory
-from core.storage.sql import SqlUnitOfWork
 
 AT = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 TOGGLES = ["communications", "work-product", "other-platform"]
@@ -22,18 +15,6 @@ TOGGLES = ["communications", "work-product", "other-platform"]
 
 def discord(user: str) -> MemberKey:
     return MemberKey("discord", "global", user)
-
-
-@pytest.fixture
-async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
-    built = create_engine(any_database_url)
-    yield built
-    await built.dispose()
-
-
-@pytest.fixture
-def uow(engine: AsyncEngine) -> UnitOfWorkFactory:
-    return partial(SqlUnitOfWork, session_factory(engine))
 
 
 async def seed(uow: UnitOfWorkFactory) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from functools import partial
 
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.database import create_engine, session_factory
+from bot.database import session_factory
 from core.errors import StorageError
 from core.identity import MemberKey
 from core.ports import UnitOfWorkFactory
@@ -19,18 +17,6 @@ from core.storage.sql import SqlUnitOfWork
 ALICE = MemberKey("slack", "T1", "U_ALICE")
 BOB = MemberKey("slack", "T1", "U_BOB")
 AT = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
-    built = create_engine(any_database_url)
-    yield built
-    await built.dispose()
-
-
-@pytest.fixture
-def uow(engine: AsyncEngine) -> UnitOfWorkFactory:
-    return partial(SqlUnitOfWork, session_factory(engine))
 
 
 async def table_rows(engine: AsyncEngine, table: str) -> int:
