@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.settings import Settings
+from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
-from core.faq.lexical import LexicalFaqEngine
 from core.faq.lexicon import FaqDataError
 from core.knowledge import Knowledge, KnowledgeError, load_knowledge
 from core.service import Gigguard
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 10.0
 
 
-def load_from_disk(settings: Settings) -> tuple[Knowledge, LexicalFaqEngine]:
+def load_from_disk(settings: Settings) -> tuple[Knowledge, FaqEngine]:
     """The shipped knowledge plus GIGGUARD_KNOWLEDGE_DIR, and the FAQ index built from both."""
     knowledge = load_knowledge(overrides=settings.knowledge_dir)
     return knowledge, build_faq_engine(knowledge)

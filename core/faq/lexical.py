@@ -54,6 +54,20 @@ def _topic_score(doc_scores: list[float]) -> float:
     return (1 - _AGREEMENT_WEIGHT) * best[0] + _AGREEMENT_WEIGHT * sum(best) / _AGREEMENT
 
 
+def in_scope(analysis: Analysis, anchors: frozenset[str], home: frozenset[str]) -> bool:
+    """The concept gates: an anchor concept, our platform, no unexplained off-topic intent."""
+    concepts = analysis.concepts
+    found = concepts & anchors
+    if not found & analysis.strong and len(found) < 2:
+        return False
+    if analysis.platforms and not concepts & home:
+        return False
+    # Only non-weak concepts override: "date" must not make "what date does upwork pay"
+    # a question about proof of opt-out.
+    strong = analysis.strong
+    return all(any(s <= strong for s in unless) for _, unless in analysis.intents)
+
+
 class LexicalFaqEngine:
     def __init__(
         self,
@@ -90,16 +104,7 @@ class LexicalFaqEngine:
                 self._postings[term].append((number, weight))
 
     def _in_scope(self, analysis: Analysis) -> bool:
-        concepts = analysis.concepts
-        anchors = concepts & self._analyzer.anchors
-        if not anchors & analysis.strong and len(anchors) < 2:
-            return False
-        if analysis.platforms and not concepts & self._home:
-            return False
-        # Only non-weak concepts override: "date" must not make "what date does upwork pay"
-        # a question about proof of opt-out.
-        strong = analysis.strong
-        return all(any(s <= strong for s in unless) for _, unless in analysis.intents)
+        return in_scope(analysis, self._analyzer.anchors, self._home)
 
     def rank(self, question: str) -> Ranking:
         """Every topic's similarity to the question; exposed for the calibration bench."""

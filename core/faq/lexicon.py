@@ -12,6 +12,9 @@ from core.errors import GigguardError
 
 DATA_DIR = Path(__file__).parent / "data"
 
+# libyaml's loader when PyYAML was built with it: the pure-Python one took 0.4 s at start-up.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -66,6 +69,16 @@ class TopicIndex(_Strict):
     topics: dict[str, TopicPhrasing]
 
 
+class ClassifierSettings(_Strict):
+    """The learned engine's regularisation and answer bands (chosen in bench/README.md)."""
+
+    c: float = Field(gt=0)  # inverse L2 penalty, as scikit-learn's LogisticRegression(C=...)
+    min_class_rows: float = Field(ge=1)  # a topic with fewer rows is up-weighted to this many
+    decline_below: float = Field(ge=0, le=1)
+    sure_above: float = Field(ge=0, le=1)
+    alternative_ratio: float = Field(gt=0, le=1)
+
+
 class Calibration(_Strict):
     """Thresholds and the confidence curve, fitted on the tune split only."""
 
@@ -76,12 +89,22 @@ class Calibration(_Strict):
     slope: float
     midpoint: float
     margin_weight: float
+    classifier: ClassifierSettings
+
+
+class TrainingRow(_Strict):
+    """A labelled question: `ok` empty means decline; `src` names the set it came from."""
+
+    q: Phrase
+    ok: list[str]
+    src: str
 
 
 class FaqData(_Strict):
     lexicon: Lexicon
     index: TopicIndex
     calibration: Calibration
+    training: list[TrainingRow]
 
 
 Model = TypeVar("Model", bound=_Strict)
@@ -94,14 +117,23 @@ def evidence_concepts(entry: str) -> frozenset[str]:
 
 def _load(model: type[Model], path: Path) -> Model:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
         return model.model_validate(raw)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise FaqDataError(f"{path}: {exc}") from exc
 
 
+def load_training(path: Path) -> list[TrainingRow]:
+    """JSON lines of labelled questions; a bad line is an error at start-up."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [TrainingRow.model_validate_json(line) for line in lines if line.strip()]
+    except (OSError, ValidationError) as exc:
+        raise FaqDataError(f"{path}: {exc}") from exc
+
+
 def load_faq_data(data_dir: Path = DATA_DIR) -> FaqData:
-    """Read and cross-check the three files: intents may only name concepts that exist."""
+    """Read and cross-check the data files: intents may only name concepts that exist."""
     lexicon = _load(Lexicon, data_dir / "lexicon.yaml")
     index = _load(TopicIndex, data_dir / "topics_index.yaml")
     calibration = _load(Calibration, data_dir / "calibration.yaml")
@@ -114,4 +146,5 @@ def load_faq_data(data_dir: Path = DATA_DIR) -> FaqData:
     unknown = named - set(lexicon.concepts)
     if unknown:
         raise FaqDataError(f"{data_dir / 'lexicon.yaml'}: unknown concepts {sorted(unknown)}")
-    return FaqData(lexicon=lexicon, index=index, calibration=calibration)
+    training = load_training(data_dir / "training.jsonl")
+    return FaqData(lexicon=lexicon, index=index, calibration=calibration, training=training)

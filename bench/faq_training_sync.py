@@ -1,0 +1,45 @@
+"""Copy the labelled eval sets into core/faq/data/training.jsonl, the learned engine's rows.
+
+    .venv/bin/python bench/faq_training_sync.py
+
+The engine trains at start-up on the index phrasings and on this file: hand-written rows
+(`src: written`, kept as they are) plus every row of the sets named in TRAINING, tagged with
+its set so bench/faq_loso.py can leave one set out. blind3 is the final held-out measure:
+it is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINING_FILE = ROOT / "core/faq/data/training.jsonl"
+TRAINING = {
+    "faq_dev": Path("/work/shared/faq/faq_dev.jsonl"),
+    "tune": ROOT / "tests/data/faq/tune.jsonl",
+    "tune2": ROOT / "tests/data/faq/tune2.jsonl",
+    "holdout": ROOT / "tests/data/faq/holdout.jsonl",
+    "blind": ROOT / "tests/data/faq/blind.jsonl",
+    "blind2": ROOT / "tests/data/faq/blind2.jsonl",
+}
+WRITTEN = "written"
+
+
+def _rows(path: Path) -> list[dict[str, object]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def main() -> None:
+    rows = [r for r in _rows(TRAINING_FILE) if r.get("src", WRITTEN) == WRITTEN]
+    for row in rows:
+        row["src"] = WRITTEN
+    for name, path in TRAINING.items():
+        rows.extend({"q": r["q"], "ok": r["ok"], "src": name} for r in _rows(path))
+    TRAINING_FILE.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    print(f"{len(rows)} rows written to {TRAINING_FILE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
