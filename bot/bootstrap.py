@@ -12,6 +12,7 @@ from bot.database import create_engine, session_factory
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.context import Services
+from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
 from core.metrics import Metrics, NoMetrics
@@ -36,16 +37,18 @@ def build_app(
     metrics: Metrics | None = None,
     directories: Mapping[str, MemberDirectory] | None = None,
     engine: AsyncEngine | None = None,
+    faq: FaqEngine | None = None,
 ) -> App:
     """Build everything; nothing connects until the first request uses the database.
 
-    `engine` is given when something else must share it (Slack's installation store)."""
+    `engine` is given when something else must share it (Slack's installation store); `faq`
+    when one trained for the same knowledge already exists (training takes about a second)."""
     knowledge = load_knowledge(overrides=settings.knowledge_dir)
     engine = engine or create_engine(settings.database_url)
     services = Services(
         knowledge=knowledge,
         uow=partial(SqlUnitOfWork, session_factory(engine)),
-        faq=build_faq_engine(knowledge),
+        faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),
         metrics=metrics or NoMetrics(),
         directories=dict(directories or {}),

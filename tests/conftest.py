@@ -11,6 +11,9 @@ import pytest
 from bot.bootstrap import App, build_app
 from bot.database import upgrade_database
 from bot.settings import Settings
+from core.faq.engine import FaqEngine
+from core.faq.factory import build_faq_engine
+from core.knowledge import load_knowledge
 from tests import postgres
 from tests.fakes import ManualClock
 
@@ -55,8 +58,14 @@ def settings(database_url: str) -> Settings:
     return Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
 
 
+@pytest.fixture(scope="session")
+def faq_engine() -> FaqEngine:
+    """The shipped knowledge's FAQ engine, trained once for the whole session."""
+    return build_faq_engine(load_knowledge())
+
+
 @pytest.fixture
-async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[App]:
-    built = build_app(settings, clock=clock)
+async def app(settings: Settings, clock: ManualClock, faq_engine: FaqEngine) -> AsyncIterator[App]:
+    built = build_app(settings, clock=clock, faq=faq_engine)
     yield built
     await built.close()

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from core.delivery.models import Status
 from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
+from core.faq.engine import FaqEngine
 from core.identity import MemberKey
 from core.render_text import render_plain
 from core.storage.sql_outbox import claim_statement
@@ -47,9 +48,11 @@ async def broadcast(app: App, text: str = "hello") -> None:
 
 
 @pytest.fixture
-async def second_app(settings: Settings, clock: ManualClock) -> AsyncIterator[App]:
+async def second_app(
+    settings: Settings, clock: ManualClock, faq_engine: FaqEngine
+) -> AsyncIterator[App]:
     """Another process's view of the same database: its own engine and connections."""
-    built = build_app(settings, clock=clock)
+    built = build_app(settings, clock=clock, faq=faq_engine)
     yield built
     await built.close()
 

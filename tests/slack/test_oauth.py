@@ -26,6 +26,7 @@ from adapters.slack.web import EVENTS_PATH, build_web_app
 from bot.bootstrap import App, build_app
 from bot.settings import Settings
 from core.errors import PermanentDeliveryError
+from core.faq.engine import FaqEngine
 from core.replies import Reply, Section
 from tests.slack.conftest import SECRET
 from tests.slack.fake_slack import FakeSlack
@@ -36,8 +37,9 @@ SECOND_TEAM, SECOND_TOKEN = "T0SECOND", "xoxb-second-team-token"
 
 
 @pytest.fixture
-async def installed_app(any_database_url: str) -> AsyncIterator[App]:
-    built = build_app(Settings(_env_file=None, database_url=any_database_url))  # type: ignore[call-arg]
+async def installed_app(any_database_url: str, faq_engine: FaqEngine) -> AsyncIterator[App]:
+    settings = Settings(_env_file=None, database_url=any_database_url)  # type: ignore[call-arg]
+    built = build_app(settings, faq=faq_engine)
     yield built
     await built.close()
 
