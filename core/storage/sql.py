@@ -79,17 +79,20 @@ class SqlMemberRepository:
         )
 
     async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
+        # Plain columns, not ORM objects: this runs on every status, guide and done.
         result = await self._session.execute(
-            select(ToggleStatus).join(Member).where(_member_filter(key))
+            select(
+                col(ToggleStatus.marketplace),
+                col(ToggleStatus.toggle),
+                col(ToggleStatus.off),
+                col(ToggleStatus.recorded_at),
+            )
+            .join(Member)
+            .where(_member_filter(key))
         )
         return [
-            ToggleRecord(
-                marketplace=row.marketplace,
-                toggle=row.toggle,
-                off=row.off,
-                recorded_at=as_utc(row.recorded_at),
-            )
-            for row in result.scalars()
+            ToggleRecord(marketplace=m, toggle=t, off=off, recorded_at=as_utc(at))
+            for m, t, off, at in result.tuples()
         ]
 
     async def set_toggle(
