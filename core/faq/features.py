@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -54,15 +54,20 @@ def _char_grams(text: str) -> Counter[str]:
     return grams
 
 
+def _document_frequency(documents: Iterable[Counter[str]]) -> Counter[str]:
+    df: Counter[str] = Counter()
+    for grams in documents:
+        df.update(grams.keys())
+    return df
+
+
 class _Block:
     """One TF-IDF block: sublinear tf, smoothed idf, L2 norm (as scikit-learn computes it)."""
 
-    def __init__(self, documents: Sequence[Counter[str]], min_df: int, offset: int) -> None:
-        df = Counter(gram for grams in documents for gram in grams)
+    def __init__(self, df: Counter[str], documents: int, min_df: int, offset: int) -> None:
         kept = sorted(gram for gram, n in df.items() if n >= min_df)
         self.columns = {gram: offset + i for i, gram in enumerate(kept)}
-        n = len(documents)
-        self.idf = {gram: math.log((1 + n) / (1 + df[gram])) + 1 for gram in kept}
+        self.idf = {gram: math.log((1 + documents) / (1 + df[gram])) + 1 for gram in kept}
 
     def weigh(self, grams: Counter[str]) -> dict[int, float]:
         vector = {
@@ -82,12 +87,12 @@ class Featurizer:
         analyzer: Analyzer,
         in_scope: Callable[[Analysis], bool],
         words: Sequence[Counter[str]],
-        chars: Sequence[Counter[str]],
+        char_df: Counter[str],
     ) -> None:
         self._analyzer = analyzer
         self._in_scope = in_scope
-        self._words = _Block(words, min_df=1, offset=0)
-        self._chars = _Block(chars, _CHAR_MIN_DF, len(self._words.idf))
+        self._words = _Block(_document_frequency(words), len(words), min_df=1, offset=0)
+        self._chars = _Block(char_df, len(words), _CHAR_MIN_DF, len(self._words.idf))
         self.size = len(self._words.idf) + len(self._chars.idf)
 
     @classmethod
@@ -97,15 +102,17 @@ class Featurizer:
         """The featurizer and the training questions as rows of a sparse matrix.
 
         The n-gram counts of the training questions are not kept: they would outweigh the
-        model in memory.
+        model in memory. Character n-grams are even counted twice (document frequencies, then
+        weights) rather than held for every question: that halves the start-up's peak memory.
         """
         words = []
         for text in texts:
             analysis = analyzer.analyze(text)
             words.append(_word_grams(word_tokens(analysis, in_scope(analysis), text)))
-        chars = [_char_grams(text) for text in texts]
-        featurizer = cls(analyzer, in_scope, words, chars)
-        rows = [featurizer._vector(w, c) for w, c in zip(words, chars, strict=True)]
+        featurizer = cls(
+            analyzer, in_scope, words, _document_frequency(_char_grams(t) for t in texts)
+        )
+        rows = [featurizer._vector(w, _char_grams(t)) for w, t in zip(words, texts, strict=True)]
         indptr = np.cumsum([0, *(len(columns) for columns, _ in rows)])
         columns = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int64)
         values = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
