@@ -96,6 +96,15 @@ class Counting:
         )
 
 
+def own_peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not getrusage's ru_maxrss: that survives fork and
+    execve, so a worker spawned late would report the bench parent's size (getrusage(2))."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 async def worker_main(
     platform: str, db: Path, url: str, token: str, rate: float, stats: Path
 ) -> None:
@@ -137,7 +146,7 @@ async def worker_main(
             )
             await worker.run_forever(stop)
     await app.close()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = own_peak_rss_mb()
     stats.write_text(
         json.dumps({"rss_mb": peak_mb, "snapshots": snapshots, "sends": messenger.sends})
     )
