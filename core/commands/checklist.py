@@ -22,6 +22,14 @@ class Progress:
     records: list[ToggleRecord]
     updates: Mapping[str, PolicyUpdate]
 
+    def is_off(self, marketplace: str, toggle: str) -> bool:
+        """Switched off and confirmed since the marketplace's latest policy update."""
+        return any(
+            r.off and needs_recheck(r, self.updates) is None
+            for r in self.records
+            if (r.marketplace, r.toggle) == (marketplace, toggle)
+        )
+
 
 def toggle_ref(knowledge: Knowledge, guide: MarketplaceGuide, toggle: ToggleInfo) -> str:
     """How `done`/`undo` name a toggle: its id, or `marketplace:id` when another marketplace
@@ -90,18 +98,16 @@ async def read_progress(uow: UnitOfWork, key: MemberKey) -> Progress:
     return Progress(await uow.members.toggles(key), await uow.policy.latest_for(key))
 
 
-async def load_records(ctx: CommandContext) -> list[ToggleRecord]:
-    async with ctx.services.uow() as uow:
-        return await uow.members.toggles(ctx.request.actor.key)
-
-
 def checklists_for(ctx: CommandContext, progress: Progress) -> tuple[Checklist, ...]:
     return tuple(
         build_checklist(ctx, guide, progress) for guide in ctx.knowledge.toggle_marketplaces()
     )
 
 
-async def checklists(ctx: CommandContext) -> tuple[Checklist, ...]:
+async def member_progress(ctx: CommandContext) -> Progress:
     async with ctx.services.uow() as uow:
-        progress = await read_progress(uow, ctx.request.actor.key)
-    return checklists_for(ctx, progress)
+        return await read_progress(uow, ctx.request.actor.key)
+
+
+async def checklists(ctx: CommandContext) -> tuple[Checklist, ...]:
+    return checklists_for(ctx, await member_progress(ctx))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.commands.checklist import checklists, load_records
+from core.commands.checklist import checklists, member_progress
 from core.commands.context import CommandContext
 from core.errors import UserInputError
 from core.knowledge.models import MarketplaceGuide
@@ -75,11 +75,11 @@ async def contract(ctx: CommandContext, args: str) -> Reply:
                 valid="|".join(CLIENT_ANSWERS),
             )
         )
-    records = {(r.marketplace, r.toggle): r.off for r in await load_records(ctx)}
+    progress = await member_progress(ctx)
     rows = []
     for marketplace in ctx.knowledge.toggle_marketplaces():
         for toggle in marketplace.toggles:
-            member_off = records.get((marketplace.id, toggle.id), False)
+            member_off = progress.is_off(marketplace.id, toggle.id)
             verdict, why = _contract_verdict(ctx, member_off, client, toggle.double_opt_in)
             rows.append((toggle.name, verdict, why))
     topic = ctx.knowledge.topics["client-protection"]

@@ -132,12 +132,6 @@ class ClassifierFaqEngine:
         self._settings = settings
         self._off = self._classes.index(OFF_TOPIC)
 
-    def probabilities(self, question: str) -> dict[str, float]:
-        """Every class's probability, off-topic under ""; exposed for the bench."""
-        _, (columns, values) = self._featurizer.transform(question)
-        p = _softmax(values @ self._weights[columns] + self._bias)
-        return dict(zip(self._classes, p.tolist(), strict=True))
-
     def match(self, question: str) -> FaqMatch:
         if not isinstance(question, str) or is_junk(question):
             return FaqMatch(kind=MatchKind.DECLINE, topic=None, confidence=0.0)

@@ -12,7 +12,7 @@ from core.commands.context import Services
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
 from core.render_text import render_plain
-from core.replies import Checklist, Reply
+from core.replies import Checklist, Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
@@ -143,3 +143,19 @@ async def test_pending_broadcasts_and_reminders_reach_members_who_must_recheck(
 
     counts = render_plain(await say(app.core, MOD, "stats", moderator=True))
     assert "Re-checks pending" in counts
+
+
+async def test_the_contract_check_no_longer_counts_a_toggle_awaiting_recheck(
+    core: Gigguard, clock: ManualClock
+) -> None:
+    await run(core, "done all")
+    before = (await run(core, "contract no")).blocks[0]
+    assert isinstance(before, Table) and [r[1] for r in before.rows] == ["No", "No", "No"]
+    clock.advance(DAY)
+    await run(core, "policy-update upwork Fourth toggle added", who=MOD, moderator=True)
+    stale = (await run(core, "contract no")).blocks[0]
+    assert isinstance(stale, Table) and [r[1] for r in stale.rows] == ["Yes", "Yes", "Yes"]
+    clock.advance(DAY)
+    await run(core, "done communications")
+    rechecked = (await run(core, "contract no")).blocks[0]
+    assert isinstance(rechecked, Table) and [r[1] for r in rechecked.rows] == ["No", "Yes", "Yes"]
