@@ -6,7 +6,7 @@ import datetime as dt
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import ColumnElement, and_, delete, func, literal, select, update
+from sqlalchemy import delete, func, literal, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
@@ -14,7 +14,7 @@ from sqlmodel import col
 from core.errors import StorageError
 from core.identity import MemberKey
 from core.status import MemberProfile, ToggleCounts, ToggleRecord
-from core.storage.community import in_community
+from core.storage.community import in_community, is_member
 from core.storage.sql_delivery import (
     SqlBroadcastRepository,
     SqlReminderRepository,
@@ -36,20 +36,12 @@ from core.storage.upsert import upsert
 DECLINED_TOPIC = ""
 
 
-def _member_filter(key: MemberKey) -> ColumnElement[bool]:
-    return and_(
-        col(Member.platform) == key.platform,
-        col(Member.workspace) == key.workspace,
-        col(Member.user_id) == key.user,
-    )
-
-
 class SqlMemberRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def _member(self, key: MemberKey) -> Member | None:
-        result = await self._session.execute(select(Member).where(_member_filter(key)))
+        result = await self._session.execute(select(Member).where(is_member(key)))
         return result.scalar_one_or_none()
 
     async def _member_id(self, key: MemberKey, at: dt.datetime) -> int:
@@ -88,7 +80,7 @@ class SqlMemberRepository:
                 col(ToggleStatus.recorded_at),
             )
             .join(Member)
-            .where(_member_filter(key))
+            .where(is_member(key))
         )
         return [
             ToggleRecord(marketplace=m, toggle=t, off=off, recorded_at=as_utc(at))
@@ -127,7 +119,7 @@ class SqlMemberRepository:
 
     async def join_community(self, key: MemberKey, community: str) -> None:
         """Remember that a known member used the bot in `community`; strangers stay unknown."""
-        known_member = select(col(Member.id), literal(community)).where(_member_filter(key))
+        known_member = select(col(Member.id), literal(community)).where(is_member(key))
         await self._session.execute(
             upsert(self._session, MemberCommunity)
             .from_select(["member_id", "community"], known_member)
@@ -138,7 +130,7 @@ class SqlMemberRepository:
         result = await self._session.scalars(
             select(col(MemberCommunity.community))
             .join(Member)
-            .where(_member_filter(key))
+            .where(is_member(key))
             .order_by(col(MemberCommunity.community))
         )
         return list(result)

@@ -24,7 +24,8 @@ from core.delivery.models import (
     Status,
     Target,
 )
-from core.storage.community import in_community
+from core.identity import MemberKey
+from core.storage.community import in_community, is_member
 from core.storage.sql_delivery import ToggleIds, broadcast_model, row_count, run_row
 from core.storage.sql_policy import current_off
 from core.storage.tables import Broadcast as BroadcastRow
@@ -162,11 +163,7 @@ class SqlOutboxRepository:
     ) -> Recipient:
         member = (
             await self._session.execute(
-                select(Member).where(
-                    col(Member.platform) == platform,
-                    col(Member.workspace) == workspace,
-                    col(Member.user_id) == user,
-                )
+                select(Member).where(is_member(MemberKey(platform, workspace, user)))
             )
         ).scalar_one_or_none()
         if member is None:

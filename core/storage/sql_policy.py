@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from core.identity import MemberKey
 from core.policy import PolicyUpdate
+from core.storage.community import is_member
 from core.storage.tables import Member, MemberCommunity, ToggleStatus, as_utc
 from core.storage.tables import PolicyUpdate as PolicyUpdateRow
 
@@ -90,11 +91,7 @@ class SqlPolicyUpdateRepository:
         return [_model(row) for row in rows]
 
     async def latest_for(self, key: MemberKey) -> dict[str, PolicyUpdate]:
-        member = select(col(Member.id)).where(
-            col(Member.platform) == key.platform,
-            col(Member.workspace) == key.workspace,
-            col(Member.user_id) == key.user,
-        )
+        member = select(col(Member.id)).where(is_member(key))
         communities = select(col(MemberCommunity.community)).where(
             col(MemberCommunity.member_id).in_(member)
         )
