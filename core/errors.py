@@ -33,15 +33,22 @@ class PermanentDeliveryError(DeliveryError):
 
 
 class TransientDeliveryError(DeliveryError):
-    """Worth another try (rate limited, 5xx, timeout); `retry_after` in seconds if known."""
+    """Worth another try (rate limited, 5xx, timeout); `retry_after` in seconds if known.
+
+    `rate_limited` says the platform refused for sending too fast (a 429): the worker's pacer
+    then slows down for that workspace. It defaults to "a retry_after was given", which is how
+    a 429 reads on both platforms; pass False for a retry_after that is not about pace.
+    """
 
     def __init__(
         self,
         message: str,
         *,
         retry_after: float | None = None,
+        rate_limited: bool | None = None,
         original: BaseException | None = None,
     ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.rate_limited = retry_after is not None if rate_limited is None else rate_limited
         self.original = original

@@ -165,6 +165,14 @@ class OutboxRepository(Protocol):
         """Lease up to `limit` due rows not leased by anyone (or whose lease ran out)."""
         ...
 
+    async def fence(
+        self, row: Claimed, *, owner: str, now: dt.datetime, lease: dt.timedelta
+    ) -> bool:
+        """Right before a send: renew the lease to `now + lease` if this owner still holds it
+        and it has not run out; False means do not send (another worker may own the row now,
+        it was cancelled or deleted, or a broadcast DM's recipient has muted the bot)."""
+        ...
+
     async def finish(
         self,
         row: Claimed,

@@ -10,8 +10,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
 from core.clock import Clock
+from core.delivery.models import Target
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "pacing.yaml"
+# No learned rate goes above this unless the operator says otherwise (GIGGUARD_MAX_SEND_RATE):
+# Discord's global limit, and far above what Slack lets one workspace post.
+DEFAULT_CEILING = 50.0
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -69,14 +73,53 @@ def load_pacing(path: Path = DEFAULT_FILE) -> Pacing:
     return Pacing.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
+class LearnedPace:
+    """A send rate learned from the platform's answers (one per workspace and method).
+
+    It starts at the published figure and, until the first 429, doubles after each success
+    (the start is far below what most workspaces allow). A 429 halves it and marks the rate it
+    came at as too fast: the limit is taken as 90% of that rate. Successes then climb back to
+    that limit in a few steps, and only after `PROBE_AFTER` successes in a row does the limit
+    itself creep up 5%, so a platform that allows more is found and one that does not answers
+    429 on about one call in `PROBE_AFTER`. Never above `ceiling` (the operator's cap).
+    """
+
+    PROBE_AFTER = 25
+    RECOVERY_STEPS = 4
+
+    def __init__(self, start: float, *, ceiling: float | None = None) -> None:
+        self._ceiling = ceiling
+        self.rate = self._capped(start)
+        self._limit: float | None = None  # unknown until the first 429
+        self._streak = 0
+
+    def _capped(self, rate: float) -> float:
+        return min(rate, self._ceiling) if self._ceiling is not None else rate
+
+    def succeeded(self) -> None:
+        if self._limit is None:
+            self.rate = self._capped(self.rate * 2)
+            return
+        self._streak += 1
+        if self._streak >= self.PROBE_AFTER and self.rate >= self._limit:
+            self._limit *= 1.05
+            self._streak = 0
+        self.rate = self._capped(min(self._limit, self.rate + self._limit / self.RECOVERY_STEPS))
+
+    def limited(self) -> None:
+        self._limit = self.rate * 0.9 if self._limit is None else min(self._limit, self.rate) * 0.9
+        self.rate = self._capped(self.rate / 2)
+        self._streak = 0
+
+
 class Pacer:
-    """Spaces sends at most `rate` per second; `hold_until` pauses it (a platform's 429).
+    """Spaces sends at the learned rate; `hold_until` pauses it (a platform's Retry-After).
 
     Each caller reserves its slot before sleeping, so concurrent senders never share one.
     """
 
-    def __init__(self, rate: float, *, clock: Clock, sleep: Sleep) -> None:
-        self._interval = dt.timedelta(seconds=1 / rate)
+    def __init__(self, pace: LearnedPace, *, clock: Clock, sleep: Sleep) -> None:
+        self.pace = pace
         self._clock = clock
         self._sleep = sleep
         self._next: dt.datetime | None = None
@@ -84,10 +127,45 @@ class Pacer:
     async def wait(self) -> None:
         now = self._clock.now()
         slot = max(now, self._next) if self._next is not None else now
-        self._next = slot + self._interval
+        self._next = slot + dt.timedelta(seconds=1 / self.pace.rate)
         if slot > now:
             await self._sleep((slot - now).total_seconds())
 
-    def hold_until(self, moment: dt.datetime) -> None:
-        if self._next is None or moment > self._next:
-            self._next = moment
+    def succeeded(self) -> None:
+        self.pace.succeeded()
+
+    def limited(self, retry_after: float | None) -> None:
+        """A 429: slow down, and send nothing before the platform's Retry-After has passed."""
+        self.pace.limited()
+        now = self._clock.now()
+        resume = now + dt.timedelta(seconds=retry_after or 1 / self.pace.rate)
+        if self._next is None or resume > self._next:
+            self._next = resume
+
+
+class PaceBook:
+    """The learned pace of every (platform, workspace, method): shared by the delivery worker,
+    which teaches it, and the broadcast preview, whose ETA it gives."""
+
+    def __init__(self, pacing: Pacing, *, ceiling: float | None = None) -> None:
+        self._pacing = pacing
+        self._ceiling = ceiling
+        self._paces: dict[tuple[str, str, Target], LearnedPace] = {}
+
+    def published(self, platform: str, target: Target) -> float:
+        pace = self._pacing.platform(platform)
+        rate = pace.dm_per_second if target is Target.DM else pace.channel_per_second
+        return min(rate, self._ceiling) if self._ceiling is not None else rate
+
+    def pace(self, platform: str, workspace: str, target: Target) -> LearnedPace:
+        key = (platform, workspace, target)
+        if key not in self._paces:
+            self._paces[key] = LearnedPace(
+                self.published(platform, target), ceiling=self._ceiling
+            )
+        return self._paces[key]
+
+    def rate(self, platform: str, workspace: str, target: Target) -> float:
+        """Sends per second now: the learned figure once there is one, else the published."""
+        known = self._paces.get((platform, workspace, target))
+        return known.rate if known is not None else self.published(platform, target)

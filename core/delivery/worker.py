@@ -1,9 +1,13 @@
 """The delivery worker: lease due outbox rows, send them at the platform's pace, record how it went.
 
-Crash safety comes from the order of events: a row exists before anything is sent; it is
-leased (owner + lease_until) before sending; its outcome is written after. A worker killed
-between sending and recording leaves a lease that runs out, and the row is sent again with the
-same idempotency key: that in-flight window is the only way a message can go twice.
+Exactly-once comes from the data, not from timing: a row exists before anything is sent; it is
+leased (owner + lease_until) when claimed; right before each send one conditional UPDATE renews
+the lease if, and only if, this worker still holds it and it has not run out (`fence`), and the
+row is skipped otherwise. However long a worker waited on its pacer, a 429 or a stalled
+database, it never sends a row another worker has taken over. Its outcome is written after,
+conditional on the lease too. What remains is the send in flight: a worker killed (or stalled
+past its lease) between the fence and recording the outcome leaves the row to be sent again,
+with the same idempotency key, which the adapter uses to drop the resend.
 
 A worker told to stop does not leave that window open: it finishes the send in flight, records
 it, and releases the rest of its batch so another worker takes them at once.
@@ -32,7 +36,7 @@ from core.delivery.models import (
     Status,
     Target,
 )
-from core.delivery.pacing import Pacer, Pacing, Sleep
+from core.delivery.pacing import DEFAULT_CEILING, Pacer, PaceBook, Pacing, Sleep
 from core.delivery.when import next_run
 from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
 from core.identity import MemberKey
@@ -43,7 +47,7 @@ from core.replies import Reply
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = dt.timedelta(seconds=60)
-MAX_BATCH = 100
+MAX_BATCH = 20  # small claims: rows wait in a batch no longer than a few sends
 DEFAULT_CONCURRENCY = 4  # sends in flight per worker; the pacer still decides when each starts
 
 
@@ -74,9 +78,12 @@ class DeliveryWorker:
         poll_seconds: float = 2.0,
         refresh: Callable[[], Services] | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
+        paces: PaceBook | None = None,
     ) -> None:
         """`refresh`, when given, is asked for the current services before every batch, so a
-        knowledge reload (new toggles, wording) reaches deliveries without a restart."""
+        knowledge reload (new toggles, wording) reaches deliveries without a restart. `paces`
+        is where the worker keeps what it learns of each workspace's rate limit (shared with
+        the broadcast preview's ETA); by default its own, from `pacing`."""
         self._services = services
         self._refresh = refresh
         self._concurrency = concurrency
@@ -89,25 +96,25 @@ class DeliveryWorker:
         self._poll_seconds = poll_seconds
         self._finished = finished_toggles(services)
         self._stop = asyncio.Event()
-        clock = services.clock
-        self._pacers = {
-            (name, target): Pacer(
-                pacing.platform(name).dm_per_second
-                if target is Target.DM
-                else pacing.platform(name).channel_per_second,
-                clock=clock,
-                sleep=self._sleep_unless_stopped,
-            )
-            for name in self._messengers
-            for target in Target
-        }
+        self._paces = paces or PaceBook(pacing, ceiling=DEFAULT_CEILING)
+        self._pacers: dict[tuple[str, str, Target], Pacer] = {}
 
     def _now(self) -> dt.datetime:
         return self._services.clock.now()
 
+    def _pacer(self, row: Claimed, target: Target) -> Pacer:
+        """One pacer per workspace and method: limits are per workspace (Slack) or per route."""
+        key = (row.platform, row.workspace, target)
+        if key not in self._pacers:
+            self._pacers[key] = Pacer(
+                self._paces.pace(*key), clock=self._services.clock, sleep=self._sleep_unless_stopped
+            )
+        return self._pacers[key]
+
     def _batch_size(self) -> int:
-        """Claim no more than can be sent well inside one lease at the slowest DM pace."""
-        slowest = min(self._pacing.platform(p).dm_per_second for p in self._messengers)
+        """Claim no more than can be sent well inside one lease at the slowest published DM
+        pace. Past the lease the fence skips them, so this is about waste, not correctness."""
+        slowest = min(self._paces.published(p, Target.DM) for p in self._messengers)
         return max(1, min(MAX_BATCH, int(slowest * self._lease.total_seconds() / 2)))
 
     async def run_once(self) -> int:
@@ -244,14 +251,37 @@ class DeliveryWorker:
         late_after = dt.timedelta(seconds=self._pacing.late_after_seconds)
         return self._now() - row.due_at > late_after
 
+    async def _fence(self, row: Claimed) -> bool:
+        """Right before sending: renew the lease if still held, else skip the row. The same
+        statement checks again that a broadcast's recipient has not muted the bot meanwhile;
+        a member who asked to be forgotten has no rows left, so their fence fails."""
+        async with self._services.uow() as uow:
+            now = self._now()
+            if await uow.outbox.fence(row, owner=self.owner, now=now, lease=self._lease):
+                await uow.commit()
+                return True
+            muted = False
+            if row.kind is Kind.DM and row.user is not None:
+                who = await uow.outbox.recipient(
+                    row.platform, row.workspace, row.user, finished=self._finished
+                )
+                muted = who.muted
+        if muted:
+            await self._finish(row, Status.SKIPPED, SkipReason.MUTED)
+        else:
+            log.info("delivery %s: lease no longer held, not sending", row.id)
+        return False
+
     async def _send(self, row: Claimed, reply: Reply) -> None:
         messenger = self._messengers[row.platform]
         target = Target.CHANNEL if row.kind is Kind.CHANNEL else Target.DM
-        pacer = self._pacers[(row.platform, target)]
+        pacer = self._pacer(row, target)
         try:
             await pacer.wait()
         except _Stopping:
             await self._release([row])
+            return
+        if not await self._fence(row):
             return
         try:
             if target is Target.CHANNEL:
@@ -268,25 +298,31 @@ class DeliveryWorker:
             log.info("delivery %s failed for good: %s", row.id, exc.reason)
             await self._finish(row, Status.FAILED, exc.reason)
         except TransientDeliveryError as exc:
-            await self._retry(row, pacer, exc.retry_after)
+            if exc.rate_limited:
+                self._services.metrics.count(RATE_LIMIT_WAITS, platform=row.platform)
+                pacer.limited(exc.retry_after)
+            await self._retry(row, exc.retry_after, rate_limited=exc.rate_limited)
         except Exception:
             log.exception("delivery %s: the %s messenger failed", row.id, row.platform)
-            await self._retry(row, pacer, None)
+            await self._retry(row, None)
         else:
+            pacer.succeeded()
             late = row.kind is Kind.REMINDER and self._is_late(row)
             await self._finish(row, Status.SENT, None, late=late)
 
-    async def _retry(self, row: Claimed, pacer: Pacer, retry_after: float | None) -> None:
+    async def _retry(
+        self, row: Claimed, retry_after: float | None, *, rate_limited: bool = False
+    ) -> None:
+        """Hand the row back for a later try. A 429 says nothing about the row itself: it may
+        go again as soon as the platform's Retry-After has passed, without back-off."""
         policy = self._pacing.retry
         if row.attempts >= policy.max_attempts:
             log.warning("delivery %s gave up after %s tries", row.id, row.attempts)
             await self._finish(row, Status.FAILED, FailReason.OTHER)
             return
         now = self._now()
-        if retry_after is not None:
-            self._services.metrics.count(RATE_LIMIT_WAITS, platform=row.platform)
-            pacer.hold_until(now + dt.timedelta(seconds=retry_after))
-        not_before = now + dt.timedelta(seconds=policy.delay(row.attempts, retry_after))
+        wait = (retry_after or 0.0) if rate_limited else policy.delay(row.attempts, retry_after)
+        not_before = now + dt.timedelta(seconds=wait)
         async with self._services.uow() as uow:
             await uow.outbox.retry_at(row, owner=self.owner, not_before=not_before)
             await uow.commit()

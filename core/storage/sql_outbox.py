@@ -1,7 +1,8 @@
 """The delivery worker's side of the outbox: claim due rows under a lease, record outcomes.
 
 Every write is conditional on still holding the lease (owner and attempt number), so a worker
-whose lease ran out can never overwrite what the worker that took over recorded.
+whose lease ran out can never overwrite what the worker that took over recorded. Sending is
+too: `fence` renews the lease right before each send, and only if it has not run out.
 """
 
 from __future__ import annotations
@@ -107,6 +108,32 @@ class SqlOutboxRepository:
             col(Delivery.lease_owner) == owner,
             col(Delivery.attempts) == row.attempts,
         )
+
+    async def fence(
+        self, row: Claimed, *, owner: str, now: dt.datetime, lease: dt.timedelta
+    ) -> bool:
+        """Renew the lease for one send, only while it is still held and not run out. One
+        conditional UPDATE, so no other worker can have claimed the row in between; a row
+        cancelled or deleted (forget-me) since the claim is no longer pending and fails too,
+        and so does a broadcast DM to a member who muted the bot since."""
+        still_ours = [
+            self._held(row, owner),
+            col(Delivery.status) == Status.PENDING,
+            col(Delivery.lease_until) > now,
+        ]
+        if row.kind is Kind.DM and row.user is not None:
+            muted = select(col(Member.id)).where(
+                is_member(MemberKey(row.platform, row.workspace, row.user)),
+                col(Member.muted).is_(True),
+            )
+            still_ours.append(~muted.exists())
+        result = await self._session.execute(
+            update(Delivery)
+            .where(*still_ours)
+            .values(lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        return row_count(result) == 1
 
     async def finish(
         self,
