@@ -207,9 +207,7 @@ async def test_four_workers_stalls_storms_and_kills_lose_nothing_and_send_nothin
     async with app.engine.connect() as conn:
         dms = (
             await conn.execute(
-                select(col(Delivery.id), col(Delivery.status)).where(
-                    col(Delivery.kind) == Kind.DM
-                )
+                select(col(Delivery.id), col(Delivery.status)).where(col(Delivery.kind) == Kind.DM)
             )
         ).all()
     keys = {f"gigguard-delivery-{i}" for i, _ in dms}

@@ -24,7 +24,8 @@ from tests.fake_messenger import say
 
 ROOT = Path(__file__).resolve().parents[2]
 MOD = MemberKey("console", "local", "mod")
-AUDIENCE = 400  # 8 s at the console's 50 DMs/s: SIGTERM lands mid-broadcast
+AUDIENCE = 2000  # 40 s at the console's 50 DMs/s: SIGTERM lands mid-broadcast however fast
+HANG_GUARD = 300.0  # seconds; only against a hang, never the thing asserted
 
 
 async def test_sigterm_finishes_in_flight_and_releases_the_rest(
@@ -60,13 +61,13 @@ async def test_sigterm_finishes_in_flight_and_releases_the_rest(
         cwd=tmp_path,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG_GUARD
         while await count("status = 'sent'") < 50:
             assert time.monotonic() < deadline, "the worker never got going"
             assert process.poll() is None, "gigguard run exited early"
             await asyncio.sleep(0.05)
         process.send_signal(signal.SIGTERM)
-        returncode = process.wait(timeout=15)
+        returncode = process.wait(timeout=HANG_GUARD)
     finally:
         if process.poll() is None:
             process.kill()

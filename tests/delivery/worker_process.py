@@ -3,9 +3,11 @@
     python -m tests.delivery.worker_process URL SENT_LOG OWNER LEASE_SECONDS [FREEZE_AFTER]
 
 It sends Slack deliveries into SENT_LOG, one "OWNER KEY" line per send (a single O_APPEND write,
-so lines from several processes never interleave). With FREEZE_AFTER it hangs before its next
-send once it has sent that many, as a wedged process would, still holding its leases, until it
-is killed. SIGTERM stops it the way `gigguard run` stops: in-flight send done, the rest released.
+so lines from several processes never interleave). With FREEZE_AFTER it hangs in its next send
+once it has sent that many, as a wedged process would, still holding its leases, until it is
+killed; it first writes "OWNER FROZEN" so a test can wait for that state instead of guessing
+when it comes. One send at a time, so every earlier send is recorded by then. SIGTERM stops it
+the way `gigguard run` stops: in-flight send done, the rest released.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class LogMessenger:
 
     async def _send(self, key: str) -> Sent:
         if self._freeze_after is not None and self.count >= self._freeze_after:
+            os.write(self._fd, f"{self._owner} FROZEN\n".encode())
             await asyncio.Event().wait()
         os.write(self._fd, f"{self._owner} {key}\n".encode())
         self.count += 1
@@ -64,6 +67,7 @@ async def main(url: str, log: str, owner: str, lease: float, freeze_after: int |
         owner=owner,
         lease=dt.timedelta(seconds=lease),
         poll_seconds=0.05,
+        concurrency=1,
     )
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
