@@ -25,6 +25,7 @@ from core.status import (
     CommunityProgress,
     DeliveryCounts,
     MemberProfile,
+    MemberTraces,
     ToggleCounts,
     ToggleRecord,
 )
@@ -43,8 +44,14 @@ class MemberRepository(Protocol):
         """Record a toggle, creating the member on first use."""
         ...
 
+    async def traces(self, key: MemberKey) -> MemberTraces:
+        """Where else the member's id is kept (broadcasts they created, copies sent to them,
+        Slack installs they made)."""
+        ...
+
     async def delete(self, key: MemberKey) -> int:
-        """Delete every row about the member (reminders and deliveries too); return the count."""
+        """Delete every row about the member (reminders and deliveries too, claimed or not) and
+        blank their id where it is kept as an attribution; return the count."""
         ...
 
     async def join_community(self, key: MemberKey, community: str) -> None:

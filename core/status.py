@@ -25,6 +25,15 @@ class MemberProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberTraces:
+    """Where the member's id is kept besides their own records (listed by `my-data`)."""
+
+    broadcasts_created: list[int]  # broadcast ids they created as a moderator
+    broadcast_copies: list[tuple[int, str]]  # (broadcast id, status) of copies sent to them
+    slack_installations: int  # Slack installs recorded with them as the installer
+
+
+@dataclass(frozen=True, slots=True)
 class ToggleCounts:
     """Aggregate progress of one community on one marketplace's toggles."""
 

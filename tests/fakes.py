@@ -16,6 +16,7 @@ from core.status import (
     CommunityProgress,
     DeliveryCounts,
     MemberProfile,
+    MemberTraces,
     ToggleCounts,
     ToggleRecord,
 )
@@ -72,6 +73,9 @@ class InMemoryMembers:
     ) -> None:
         self._uow.profiles.setdefault(key, MemberProfile(key, None, False, at))
         self._uow.toggles[(key, marketplace, toggle)] = ToggleRecord(marketplace, toggle, off, at)
+
+    async def traces(self, key: MemberKey) -> MemberTraces:
+        return MemberTraces(broadcasts_created=[], broadcast_copies=[], slack_installations=0)
 
     async def delete(self, key: MemberKey) -> int:
         doomed = [ident for ident in self._uow.toggles if ident[0] == key]

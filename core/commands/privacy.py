@@ -8,6 +8,7 @@ from core.commands.context import CommandContext
 from core.ports import UnitOfWork
 from core.replies import Button, ButtonStyle, CodeBlock, Reply, Section
 from core.requests import Request
+from core.status import MemberTraces
 
 CONFIRM = "confirm"
 
@@ -42,6 +43,18 @@ async def export_member(
             for r in await uow.reminders.for_member(key, pending_only=False)
         ],
         "communities": await uow.members.communities(key),
+        **_traces(await uow.members.traces(key)),
+    }
+
+
+def _traces(traces: MemberTraces) -> dict[str, object]:
+    return {
+        "broadcasts_created": traces.broadcasts_created,
+        "broadcast_copies": [
+            {"broadcast": broadcast, "status": status}
+            for broadcast, status in traces.broadcast_copies
+        ],
+        "slack_installations": traces.slack_installations,
     }
 
 

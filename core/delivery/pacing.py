@@ -160,9 +160,7 @@ class PaceBook:
     def pace(self, platform: str, workspace: str, target: Target) -> LearnedPace:
         key = (platform, workspace, target)
         if key not in self._paces:
-            self._paces[key] = LearnedPace(
-                self.published(platform, target), ceiling=self._ceiling
-            )
+            self._paces[key] = LearnedPace(self.published(platform, target), ceiling=self._ceiling)
         return self._paces[key]
 
     def rate(self, platform: str, workspace: str, target: Target) -> float:

@@ -36,7 +36,7 @@ from core.delivery.models import (
     Status,
     Target,
 )
-from core.delivery.pacing import DEFAULT_CEILING, Pacer, PaceBook, Pacing, Sleep
+from core.delivery.pacing import DEFAULT_CEILING, PaceBook, Pacer, Pacing, Sleep
 from core.delivery.when import next_run
 from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
 from core.identity import MemberKey
@@ -150,9 +150,7 @@ class DeliveryWorker:
                 while waiting and len(running) < self._concurrency:
                     running.add(asyncio.create_task(self._handle(waiting.pop(0))))
                 if running:
-                    done, running = await asyncio.wait(
-                        running, return_when=asyncio.FIRST_COMPLETED
-                    )
+                    done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                     for task in done:
                         task.result()
         finally:

@@ -13,7 +13,8 @@ from sqlmodel import col
 
 from core.errors import StorageError
 from core.identity import MemberKey
-from core.status import MemberProfile, ToggleCounts, ToggleRecord
+from core.status import MemberProfile, MemberTraces, ToggleCounts, ToggleRecord
+from core.storage import personal_data
 from core.storage.community import in_community, is_member
 from core.storage.sql_delivery import (
     SqlBroadcastRepository,
@@ -102,9 +103,14 @@ class SqlMemberRepository:
             )
         )
 
+    async def traces(self, key: MemberKey) -> MemberTraces:
+        return await personal_data.traces(self._session, key)
+
     async def delete(self, key: MemberKey) -> int:
+        # Claimed rows too: a worker holding one fails its fence and does not send it.
         deliveries = await self._session.execute(delete(Delivery).where(recipient_filter(key)))
         gone = int(getattr(deliveries, "rowcount", 0) or 0)
+        gone += await personal_data.clear(self._session, key)
         member = await self._member(key)
         if member is None:
             return gone
