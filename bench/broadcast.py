@@ -15,6 +15,9 @@ clean runs of both platforms together, then the kill runs together):
   of the in-flight window the idempotency key caught (Slack metadata, Discord nonce).
 
     .venv/bin/python bench/broadcast.py [--members 10000] [--slack-rate 100] [--discord-rate 100]
+
+With `--pace` it runs only bench/learned_pace.py instead: the worker learning an unknown limit
+(20 msg/s: time vs the minimum; 1 msg/s: share of calls answered 429), in virtual time.
 """
 
 from __future__ import annotations
@@ -386,7 +389,14 @@ def main() -> None:
     parser.add_argument("--discord-rate", type=float, default=100.0, help="scaled DMs per second")
     parser.add_argument("--only", help="run just one scenario, e.g. slack-clean")
     parser.add_argument("--worker", nargs=6)
+    parser.add_argument("--pace", action="store_true", help="learned pacing vs unknown limits")
     args = parser.parse_args()
+    if args.pace:
+        from bench import learned_pace
+
+        learned_pace.bench(300, whole_seconds=False)
+        learned_pace.bench(300, whole_seconds=True)
+        return
     if args.worker:
         platform, db, url, token, rate, stats = args.worker
         asyncio.run(worker_main(platform, Path(db), url, token, float(rate), Path(stats)))

@@ -12,6 +12,7 @@ from bot.database import create_engine, session_factory
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.context import Services
+from core.delivery.pacing import PaceBook, load_pacing
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
@@ -44,6 +45,7 @@ def build_app(
     `engine` is given when something else must share it (Slack's installation store); `faq`
     when one trained for the same knowledge already exists (training takes about a second)."""
     knowledge = load_knowledge(overrides=settings.knowledge_dir)
+    pacing = load_pacing()
     engine = engine or create_engine(settings.database_url)
     services = Services(
         knowledge=knowledge,
@@ -51,6 +53,8 @@ def build_app(
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),
         metrics=metrics or NoMetrics(),
+        pacing=pacing,
         directories=dict(directories or {}),
+        paces=PaceBook(pacing, ceiling=settings.max_send_rate),
     )
     return App(core=Gigguard(services), engine=engine)

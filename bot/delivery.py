@@ -36,6 +36,7 @@ def build_worker(app: App, messengers: Mapping[str, Messenger]) -> DeliveryWorke
         sleep=asyncio.sleep,
         directories=app.core.services.directories,
         refresh=lambda: app.core.services,
+        paces=app.core.services.paces,
     )
 
 

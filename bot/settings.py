@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.delivery.pacing import DEFAULT_CEILING
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/gigguard.db"
 
 
@@ -24,6 +26,10 @@ class Settings(BaseSettings):
     log_json: bool = Field(False, validation_alias="GIGGUARD_LOG_JSON")
     # Set to serve /healthz and /metrics from `gigguard run`; 0 picks a free port (tests).
     http_port: int | None = Field(None, ge=0, le=65535, validation_alias="GIGGUARD_HTTP_PORT")
+    # The most messages per second the worker sends to one workspace, whatever pace it learns.
+    max_send_rate: float = Field(
+        DEFAULT_CEILING, gt=0, le=1000, validation_alias="GIGGUARD_MAX_SEND_RATE"
+    )
 
     # Slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")

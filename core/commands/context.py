@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.clock import Clock
-from core.delivery.pacing import Pacing, load_pacing
+from core.delivery.pacing import PaceBook, Pacing, load_pacing
 from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
 from core.metrics import Metrics, NoMetrics
@@ -25,6 +25,8 @@ class Services:
     # Per platform; a broadcast to "all" reaches members who never used the bot only with one.
     directories: Mapping[str, MemberDirectory] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=NoMetrics)
+    # What the delivery worker learned of each workspace's rate limit; the preview's ETA.
+    paces: PaceBook = field(default_factory=PaceBook.published_figures)
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,8 +93,8 @@ async def recipients(services: Services, broadcast: Broadcast) -> int:
 
 async def preview(services: Services, broadcast: Broadcast) -> Preview:
     count = await recipients(services, broadcast)
-    pace = services.pacing.platform(broadcast.platform)
-    rate = pace.dm_per_second if broadcast.target is Target.DM else pace.channel_per_second
+    # The pace the worker learned for this workspace (the published figure until it has sent).
+    rate = services.paces.rate(broadcast.platform, broadcast.workspace, broadcast.target)
     return Preview(
         broadcast=broadcast,
         recipients=count,

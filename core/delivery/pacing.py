@@ -113,21 +113,28 @@ class LearnedPace:
 
 
 class Pacer:
-    """Spaces sends at the learned rate; `hold_until` pauses it (a platform's Retry-After).
+    """Spaces sends at the learned rate; a 429 pauses it until the platform's Retry-After.
 
-    Each caller reserves its slot before sleeping, so concurrent senders never share one.
+    Each caller reserves its slot before sleeping, so concurrent senders never share one. The
+    gap to the previous slot is taken at the rate of the moment, so what was learned from the
+    last answer applies to the very next send.
     """
 
     def __init__(self, pace: LearnedPace, *, clock: Clock, sleep: Sleep) -> None:
         self.pace = pace
         self._clock = clock
         self._sleep = sleep
-        self._next: dt.datetime | None = None
+        self._last: dt.datetime | None = None
+        self._resume: dt.datetime | None = None
 
     async def wait(self) -> None:
         now = self._clock.now()
-        slot = max(now, self._next) if self._next is not None else now
-        self._next = slot + dt.timedelta(seconds=1 / self.pace.rate)
+        slot = now
+        if self._last is not None:
+            slot = max(slot, self._last + dt.timedelta(seconds=1 / self.pace.rate))
+        if self._resume is not None:
+            slot = max(slot, self._resume)
+        self._last = slot
         if slot > now:
             await self._sleep((slot - now).total_seconds())
 
@@ -137,10 +144,9 @@ class Pacer:
     def limited(self, retry_after: float | None) -> None:
         """A 429: slow down, and send nothing before the platform's Retry-After has passed."""
         self.pace.limited()
-        now = self._clock.now()
-        resume = now + dt.timedelta(seconds=retry_after or 1 / self.pace.rate)
-        if self._next is None or resume > self._next:
-            self._next = resume
+        if retry_after is not None:
+            resume = self._clock.now() + dt.timedelta(seconds=retry_after)
+            self._resume = max(resume, self._resume) if self._resume else resume
 
 
 class PaceBook:
@@ -151,6 +157,11 @@ class PaceBook:
         self._pacing = pacing
         self._ceiling = ceiling
         self._paces: dict[tuple[str, str, Target], LearnedPace] = {}
+
+    @classmethod
+    def published_figures(cls) -> PaceBook:
+        """Nothing learned yet, the shipped figures, the default ceiling."""
+        return cls(load_pacing(), ceiling=DEFAULT_CEILING)
 
     def published(self, platform: str, target: Target) -> float:
         pace = self._pacing.platform(platform)

@@ -221,8 +221,19 @@ async def test_my_data_follows_the_contract(core: Gigguard, clock: ManualClock) 
         "recorded_at": clock.now().isoformat(),
     }
     assert document["toggles"]["work-product"] == {"off": False, "recorded_at": None}
-    assert set(document) == {"member", "toggles", "muted", "timezone", "reminders", "communities"}
+    assert set(document) == {
+        "member",
+        "toggles",
+        "muted",
+        "timezone",
+        "reminders",
+        "communities",
+        "broadcasts_created",
+        "broadcast_copies",
+        "slack_installations",
+    }
     assert document["muted"] is False and document["timezone"] is None
+    assert document["broadcasts_created"] == document["broadcast_copies"] == []
 
 
 async def test_forget_me_asks_first_then_deletes_everything(
