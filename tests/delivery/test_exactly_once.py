@@ -11,7 +11,7 @@ SIGKILL: nothing it would have done afterwards happens. Lost and duplicated must
 With the fence removed from the worker, every seed here makes 78-142 unfenced sends.
 
 The same seed on the same engine replays the same run (tests/virtual_time.py); PostgreSQL and
-SQLite runs differ a little because SKIP LOCKED and SQLite's writer lock order claims apart.
+SQLite runs of one seed differ a little (the engines order some claims apart).
 With a 5-minute recognition window seed 3 showed one duplicate: a resend after kill + 429
 storm came later than that. That is the in-flight limit, which only the key can cover.
 """
