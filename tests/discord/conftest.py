@@ -50,6 +50,8 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await server.start()
     yield server
     await server.close()
+    # Every body the bot sent must be one Discord accepts (its OpenAPI schemas and rules).
+    assert not server.refused_bodies, server.refused_bodies
 
 
 @pytest.fixture
