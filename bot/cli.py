@@ -22,7 +22,11 @@ from core.knowledge import KnowledgeError, load_knowledge
 from core.knowledge.check import check_knowledge, topic_ids_from_markdown
 from core.knowledge.loader import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
 
-app = typer.Typer(help="gigguard: the Upwork AI-training opt-out bot.", no_args_is_help=True)
+app = typer.Typer(
+    help="gigguard: the Upwork AI-training opt-out bot. Add --debug to see tracebacks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 knowledge_app = typer.Typer(help="Policy knowledge files.", no_args_is_help=True)
@@ -146,11 +150,17 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,
 ) -> None:
     """Answer FAQ questions without a chat platform."""
+    import io
+
     from core.render_text import render_plain
+    from core.text import encodable
 
     built = build_app(_settings())
-    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else iter([question])
-    for text in questions:
+    # Invalid UTF-8 becomes U+FFFD, on stdin and in argv (which Python decodes with
+    # surrogateescape), so every answer, echoed question included, is valid UTF-8 JSON.
+    lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    asked = (line.rstrip("\n") for line in lines) if question == "-" else iter([question])
+    for text in map(encodable, asked):
         answer = built.core.ask(text)
         if as_json:
             typer.echo(
@@ -173,4 +183,7 @@ register_broadcast_commands(app, _settings)
 
 
 def main() -> None:
-    app()
+    """The `gigguard` entry point, behind the one-line error boundary (bot/fatal.py)."""
+    from bot.fatal import run_guarded
+
+    raise SystemExit(run_guarded(app))

@@ -1,4 +1,5 @@
-"""What /healthz reports: is the database answering, and is every adapter connected."""
+"""What /healthz reports: is the database answering and taking writes, and is every adapter
+connected."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
+
+from core.storage.tables import KnowledgeGeneration
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +69,27 @@ class AdapterStatus:
 @dataclass(frozen=True, slots=True)
 class DatabaseCheck:
     ok: bool
-    error: str | None = None
+    error: str | None = None  # the exception's type
+    reason: str | None = None  # what failed, for the operator reading /healthz
 
 
 async def check_database(
     engine: AsyncEngine, *, timeout: float = DATABASE_TIMEOUT
 ) -> DatabaseCheck:
+    """Read, then write and roll back: a database that answers SELECT 1 but refuses writes
+    (read-only, disk full, out of locks) cannot serve the bot, so it is reported degraded."""
+    stage = "cannot reach the database"
     try:
         async with asyncio.timeout(timeout), engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-    # Any failure at all means "not reachable": the probe answers, it never crashes.
+            stage = "the database refuses writes"
+            generation = col(KnowledgeGeneration.generation)
+            await conn.execute(update(KnowledgeGeneration).values(generation=generation))
+            await conn.rollback()
+    # Any failure at all means "not usable": the probe answers, it never crashes.
     except Exception as exc:
-        log.warning("health: database check failed: %s: %s", type(exc).__name__, exc)
-        return DatabaseCheck(ok=False, error=type(exc).__name__)
+        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        reason = f"{stage}: {type(exc).__name__}" + (f": {detail}" if detail else "")
+        log.warning("health: %s", reason)
+        return DatabaseCheck(ok=False, error=type(exc).__name__, reason=reason)
     return DatabaseCheck(ok=True)

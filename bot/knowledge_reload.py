@@ -15,7 +15,6 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
@@ -24,6 +23,7 @@ from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
 from core.faq.lexicon import FaqDataError
 from core.knowledge import Knowledge, KnowledgeError, load_knowledge
+from core.outage import Outage
 from core.service import Gigguard
 from core.storage.tables import KnowledgeGeneration
 
@@ -80,16 +80,21 @@ async def watch_generation(
     every: float = POLL_SECONDS,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
-    """Reload whenever the generation row changes. Runs until cancelled."""
+    """Reload whenever the generation row changes. Runs until cancelled, through database
+    outages too: any failure to read the row (asyncpg raises plain OSErrors such as
+    ConnectionRefusedError, not only SQLAlchemy's errors) is retried with back-off."""
     seen: int | None = None
+    outage = Outage("knowledge reload", log, base=every)
     while True:
+        pause = every
         try:
             generation = await current_generation(engine)
-        except SQLAlchemyError:
-            log.warning("knowledge reload: cannot read the generation, retrying", exc_info=True)
+        except Exception as exc:  # this task's one boundary: it must outlive any outage
+            pause = outage.failed(exc)
         else:
+            outage.succeeded()
             if seen is not None and generation != seen:
                 log.info("knowledge generation %d -> %d: reloading", seen, generation)
                 reload_core(core, settings)
             seen = generation
-        await sleep(every)
+        await sleep(pause)

@@ -32,7 +32,7 @@ class OpsEndpoints:
         healthy = database.ok and all(adapters.values())
         body = {
             "status": "ok" if healthy else "unhealthy",
-            "database": {"ok": database.ok, "error": database.error},
+            "database": {"ok": database.ok, "error": database.error, "reason": database.reason},
             "adapters": {
                 name: "connected" if up else "disconnected" for name, up in adapters.items()
             },

@@ -13,6 +13,7 @@ from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
 from bot.database import create_engine
 from bot.delivery import delivery_directories, delivery_messengers, run_worker
+from bot.fatal import ConfigurationError
 from bot.health import AdapterStatus
 from bot.knowledge_reload import reload_core, watch_generation
 from bot.lifecycle import Graceful, run_until_stopped
@@ -54,15 +55,25 @@ def _slack_config(settings: Settings, report: Callable[[bool], None]) -> SlackCo
 
     oauth, token = None, settings.slack_bot_token
     if settings.slack_oauth_configured:  # a token per workspace, from the installation store
-        assert settings.slack_client_id and settings.slack_client_secret
+        if not (settings.slack_client_id and settings.slack_client_secret):
+            raise ConfigurationError("slack: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are empty")
         oauth = SlackOAuth(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
             redirect_uri=settings.slack_redirect_uri,
         )
         token = None
-    else:
-        assert token is not None, "SLACK_BOT_TOKEN is not set"
+    elif token is None:
+        raise ConfigurationError(
+            "slack: SLACK_BOT_TOKEN is not set: set it (with SLACK_APP_TOKEN for Socket Mode, "
+            "or SLACK_SIGNING_SECRET for --http), or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET "
+            "and SLACK_SIGNING_SECRET to install through OAuth"
+        )
+    elif settings.slack_app_token is None and settings.slack_signing_secret is None:
+        raise ConfigurationError(
+            "slack: neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (--http) "
+            "is set: set one of them"
+        )
     return SlackConfig(
         bot_token=token.get_secret_value() if token else None,
         signing_secret=(
@@ -94,7 +105,11 @@ def _slack_installations(
 def _discord_config(settings: Settings, report: Callable[[bool], None]) -> DiscordConfig:
     from adapters.discord.config import DiscordConfig
 
-    assert settings.discord_token is not None, "DISCORD_TOKEN is not set"
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        raise ConfigurationError(
+            "discord: DISCORD_TOKEN is not set: copy the bot token from the developer portal "
+            "(Applications > your app > Bot > Reset Token) into DISCORD_TOKEN"
+        )
     return DiscordConfig(
         token=settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,
@@ -119,10 +134,14 @@ async def run_adapters(
     settings: Settings, platforms: list[str] | None, *, http: bool, host: str, port: int
 ) -> None:
     chosen = platforms or configured_platforms(settings)
-    log.info("starting adapters: %s", ", ".join(chosen))
     metrics = PrometheusMetrics()
     adapters = AdapterStatus()
+    # Both configurations first: a missing token stops start-up before anything is built.
     slack = _slack_config(settings, adapters.reporter("slack")) if "slack" in chosen else None
+    discord_config = (
+        _discord_config(settings, adapters.reporter("discord")) if "discord" in chosen else None
+    )
+    log.info("starting adapters: %s", ", ".join(chosen))
     engine = create_engine(settings.database_url)
     # Single-token mode sends with SLACK_BOT_TOKEN; OAuth mode with each installation's token.
     store, slack_tokens = _slack_installations(slack, engine)
@@ -138,13 +157,12 @@ async def run_adapters(
         serving = run_slack(app.core, slack, http=http, host=host, port=port, oauth=oauth)
         runs.append(adapters.track("slack", serving, self_reported=True))
     discord_client = None
-    if "discord" in chosen:
+    if discord_config is not None:
         from adapters.discord.client import create_client
         from adapters.discord.runner import run_discord
 
-        config = _discord_config(settings, adapters.reporter("discord"))
-        discord_client = create_client(app.core, config)  # shared with the DiscordMessenger
-        serving = run_discord(app.core, config, discord_client)
+        discord_client = create_client(app.core, discord_config)  # shared with the Messenger
+        serving = run_discord(app.core, discord_config, discord_client)
         runs.append(adapters.track("discord", serving, self_reported=True))
     # Set after the adapters are built (Discord's directory lists through the running client,
     # which needs the core first) and before anything runs.

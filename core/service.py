@@ -11,11 +11,12 @@ from core.commands.context import CommandContext, Services
 from core.commands.registry import CommandSpec, Registry
 from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
+from core.identity import MemberKey
 from core.knowledge import Knowledge
 from core.metrics import COMMANDS_HANDLED
 from core.replies import Reply, Section
 from core.requests import Actor, Origin, Request
-from core.text import clean_input, quote
+from core.text import clean_input, encodable, quote
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class Gigguard:
 
     async def handle(self, request: Request) -> Reply:
         """Run one request. Expected failures become friendly replies; nothing half-written."""
+        request = _encodable(request)
         try:
             text = clean_input(request.text)
             spec, args = self._route(request, text)
@@ -114,3 +116,15 @@ class Gigguard:
 
     def _error(self, text: str) -> Reply:
         return Reply(blocks=(Section(text),), ephemeral=True)
+
+
+def _encodable(request: Request) -> Request:
+    """The request with no lone surrogate in anything that may be stored or echoed."""
+    key = request.actor.key
+    actor = replace(
+        request.actor,
+        key=MemberKey(encodable(key.platform), encodable(key.workspace), encodable(key.user)),
+        community=encodable(request.actor.community) if request.actor.community else None,
+    )
+    channel = encodable(request.channel) if request.channel else request.channel
+    return replace(request, actor=actor, text=encodable(request.text), channel=channel)

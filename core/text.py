@@ -14,8 +14,20 @@ _MARKUP = re.compile(r"[<>@*_~`|\\#\[\]]")
 _SPACES = re.compile(r"\s+")
 
 
+def encodable(text: str) -> str:
+    """`text` with every lone UTF-16 surrogate replaced by U+FFFD.
+
+    A str can hold surrogates no encoder accepts (a broken client, or invalid UTF-8 decoded
+    with surrogateescape as in argv); SQLite, JSON-as-UTF-8 and the platforms refuse them.
+    A pair written as two code units is joined into the character it stands for."""
+    if text.isascii():
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def clean_input(text: str) -> str:
     """Drop control and format characters, collapse whitespace, refuse overlong input."""
+    text = encodable(text)
     if len(text) > MAX_INPUT_CHARS:
         raise UserInputError(
             f"That message is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}. "

@@ -19,7 +19,7 @@ HOW_TO = (
 )
 
 
-async def _admin(sql: str) -> None:
+async def admin(sql: str) -> None:
     conn = await asyncpg.connect(
         host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB, timeout=3
     )
@@ -33,7 +33,7 @@ def create_database() -> str:
     """Create a uniquely named database and return its SQLAlchemy URL; skip or fail if no server."""
     name = f"gigguard_test_{uuid.uuid4().hex[:12]}"
     try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         message = HOW_TO.format(host=PG_HOST, port=PG_PORT, db=PG_ADMIN_DB) + f" ({exc})"
         if os.environ.get("CI") == "true":
@@ -44,7 +44,7 @@ def create_database() -> str:
 
 def drop_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def reset_schema(url: str) -> None:

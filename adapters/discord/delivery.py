@@ -46,7 +46,11 @@ class InteractionReplies:
         interaction = self._interaction
         deferred = interaction.response.is_done()
         ephemeral = reply.ephemeral or deferred
-        first, *rest = render(reply)
+        messages = render(reply)
+        if not messages:
+            log.warning("discord: the reply had nothing to show; nothing sent")
+            return
+        first, *rest = messages
         if deferred:
             await interaction.edit_original_response(
                 embeds=list(first.embeds),

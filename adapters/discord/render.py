@@ -1,7 +1,9 @@
 """Core reply -> Discord messages (embeds plus the buttons to attach). Pure: no I/O.
 
 Discord refuses a message over its limits instead of truncating it, so long replies are split
-over several embeds and messages rather than failing.
+over several embeds and messages rather than failing. It also refuses an embed with nothing but
+a colour and a message with nothing in it, so blank sections are left out and a reply with
+nothing to show renders no message at all.
 """
 
 from __future__ import annotations
@@ -70,7 +72,9 @@ def reply_buttons(reply: Reply) -> tuple[Button, ...]:
 def _block_embeds(block: Block) -> list[discord.Embed]:
     match block:
         case Section(text=text, title=title):
-            return _text_embeds(title, _chunks(_inert(text), MAX_DESCRIPTION))
+            if not text.strip() and not (title or "").strip():
+                return []
+            return _text_embeds(title, _chunks(_inert(text.strip()), MAX_DESCRIPTION))
         case CodeBlock(text=text, title=title):
             return _text_embeds(title, _fenced_chunks(text))
         case Table(headers=headers, rows=rows, title=title):
@@ -82,7 +86,7 @@ def _block_embeds(block: Block) -> list[discord.Embed]:
 
 def _text_embeds(title: str | None, chunks: list[str]) -> list[discord.Embed]:
     embeds = [discord.Embed(description=chunk or None, colour=COLOUR) for chunk in chunks or [""]]
-    if title:
+    if title and title.strip():
         embeds[0].title = _clip(_inert(title), MAX_TITLE)
     return embeds
 

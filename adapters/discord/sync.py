@@ -3,7 +3,8 @@
 Syncing rewrites the commands for every client and counts against a tight rate limit, so at
 start-up we fetch what Discord has and compare it with what we would send; only a difference
 triggers the bulk overwrite. Both sides are reduced to the fields we define, because Discord
-adds ids, versions and defaults to what it stores.
+adds ids, versions and defaults to what it stores: a field we leave out (or send as null)
+compares equal to the value Discord fills in for it.
 """
 
 from __future__ import annotations
@@ -38,15 +39,23 @@ _COMPARED = (
 )
 
 
-def canonical(command: CommandPayload) -> CommandPayload:
+# What Discord stores for a top-level command field sent as null or left out
+# (ApplicationCommand object, discord/discord-api-spec): installable to servers only.
+# `contexts` stays null, `nsfw` false, `default_member_permissions` null: dropped below.
+_SERVER_DEFAULTS: CommandPayload = {"integration_types": [0]}  # GUILD_INSTALL
+
+
+def canonical(command: CommandPayload, *, top_level: bool = True) -> CommandPayload:
     """The fields that define a command, with Discord's defaults and empty values dropped."""
     out: CommandPayload = {}
     for key in _COMPARED:
         value = command.get(key)
+        if value is None and top_level:
+            value = _SERVER_DEFAULTS.get(key)
         if value is None or value is False or value == [] or value == {}:
             continue
         if key == "options":
-            value = [canonical(option) for option in value]
+            value = [canonical(option, top_level=False) for option in value]
         elif key == "choices":
             value = [{"name": c["name"], "value": c["value"]} for c in value]
         elif key in ("contexts", "integration_types"):

@@ -41,6 +41,7 @@ from core.delivery.when import next_run
 from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
 from core.identity import MemberKey
 from core.metrics import DELIVERIES, RATE_LIMIT_WAITS
+from core.outage import Outage
 from core.ports import MemberDirectory, Messenger, ToggleIds
 from core.replies import Reply
 
@@ -164,18 +165,21 @@ class DeliveryWorker:
         if stop is not None:
             self._stop = stop
         log.info("delivery worker %s started for %s", self.owner, ", ".join(self._messengers))
+        outage = Outage(f"delivery worker {self.owner}", log, base=self._poll_seconds)
         while not self._stop.is_set():
+            pause = self._poll_seconds
             try:
                 handled = await self.run_once()
-            except StorageError:
-                log.exception("delivery worker: database unavailable, retrying")
+                outage.succeeded()
+            except StorageError as exc:
+                pause = outage.failed(exc)
                 handled = 0
             except Exception:
                 log.exception("delivery worker: unexpected failure, retrying")
                 handled = 0
             if not handled:
                 try:
-                    await self._sleep_unless_stopped(self._poll_seconds)
+                    await self._sleep_unless_stopped(pause)
                 except _Stopping:
                     break
         log.info("delivery worker %s stopped", self.owner)

@@ -218,6 +218,11 @@ class SqlFaqStatsRepository:
         return {(row.topic or None): row.count for row in result.scalars()}
 
 
+# What a lost database raises: SQLAlchemy's errors, and asyncpg's raw connection errors
+# (ConnectionRefusedError, TimeoutError, ... are OSErrors) that SQLAlchemy lets through.
+DRIVER_ERRORS = (SQLAlchemyError, OSError)
+
+
 class SqlUnitOfWork:
     """One session, one transaction. Driver errors surface as StorageError, rolled back."""
 
@@ -242,14 +247,18 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self._session.rollback()
-        finally:
-            await self._session.close()
-        if isinstance(exc, SQLAlchemyError):
+            try:
+                await self._session.rollback()
+            finally:
+                await self._session.close()
+        except DRIVER_ERRORS as lost:  # the connection went with the database
+            if exc is None:
+                raise StorageError("the database connection was lost", lost) from lost
+        if isinstance(exc, DRIVER_ERRORS):
             raise StorageError("the database could not complete the request", exc) from exc
 
     async def commit(self) -> None:
         try:
             await self._session.commit()
-        except SQLAlchemyError as exc:
+        except DRIVER_ERRORS as exc:
             raise StorageError("the database could not save the change", exc) from exc

@@ -33,7 +33,7 @@ def gigguard(
         text=True,
         env=env,
         cwd=cwd,
-        timeout=60,
+        timeout=300,  # a hang guard: start-up on a loaded 2-core machine is slow
         check=True,
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from adapters.discord.client import DEFER_AFTER, create_client
+from adapters.discord.client import create_client
 from adapters.discord.config import DiscordConfig
 from adapters.discord.endpoints import discord_endpoints
 from adapters.discord.runner import serve
@@ -27,6 +27,9 @@ MODERATOR = 100_000_000_000_000_012
 ROLE_HOLDER = 100_000_000_000_000_013
 
 RunBot = Callable[..., AbstractAsyncContextManager[discord.Client]]
+# Tests answer without deferring unless they test deferral: whether a reply is deferred must
+# not depend on how fast the machine is (the fake enforces no 3 s interaction deadline).
+NEVER_DEFER = 3600.0
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +53,8 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await server.start()
     yield server
     await server.close()
+    # Every body the bot sent must be one Discord accepts (its OpenAPI schemas and rules).
+    assert not server.refused_bodies, server.refused_bodies
 
 
 @pytest.fixture
@@ -75,7 +80,7 @@ def run_bot(fake: FakeDiscord, config: DiscordConfig, core: Gigguard) -> RunBot:
 
     @asynccontextmanager
     async def running(
-        *, with_core: Gigguard | None = None, defer_after: float = DEFER_AFTER, **changes: object
+        *, with_core: Gigguard | None = None, defer_after: float = NEVER_DEFER, **changes: object
     ) -> AsyncIterator[discord.Client]:
         chosen = replace(config, **changes)  # type: ignore[arg-type]
         connected = len(fake.sessions)

@@ -21,9 +21,10 @@ from aiohttp import BodyPartReader, WSMsgType, web
 from tests.discord import payloads as p
 from tests.discord.payloads import Payload
 from tests.discord.records import EPHEMERAL, Recorded, Sent
+from tests.discord.spec_check import request_problems, response_problems
 
 API_PREFIX = "/api/v10"
-WAIT_SECONDS = 10.0
+WAIT_SECONDS = 120.0  # a hang guard only: waits end on events, however slow the machine
 
 
 @dataclass
@@ -71,6 +72,7 @@ class FakeDiscord:
         self.limited = 0  # 429s answered because a budget was spent
         self.nonce_repeats = 0  # sends answered with the message an earlier nonce created
         self._by_nonce: dict[tuple[int, str], Payload] = {}
+        self.refused_bodies: list[tuple[str, str, list[str]]] = []  # 400s for invalid bodies
         self.record_requests = True  # the benchmark keeps counters only
         self._messages: dict[str, Payload] = {}  # "@original" messages by interaction token
         self._dm_users: dict[int, int] = {}  # DM channel id -> user id
@@ -352,7 +354,12 @@ class FakeDiscord:
         body = await _read_body(request) if request.can_read_body else None
         recorded = Recorded(request.method, path, dict(request.query), body)
         try:
-            response = await self._route(request, path, body)
+            problems = _body_problems(request.method, path, body)
+            if problems:
+                self.refused_bodies.append((request.method, path, problems))
+                response = self._json(p.invalid_form_body(problems), status=400)
+            else:
+                response = await self._route(request, path, body)
         finally:
             if self.record_requests:
                 async with self._changed:
@@ -446,22 +453,38 @@ class FakeDiscord:
     async def _put_commands(
         self, request: web.Request, match: re.Match[str], body: Any
     ) -> web.Response:
-        """Store as Discord does: ids and versions added, `required: false` left out."""
+        """Store as Discord does: ids and a version added, server defaults filled in."""
         scope = match[1]
-        stored = []
-        for command in body:
-            extra = {
-                "id": str(next(self._ids)),
-                "application_id": str(p.APP_ID),
-                "version": "1",
-                "name_localizations": None,
-                "description_localizations": None,
-            }
-            if scope:
-                extra["guild_id"] = scope
-            stored.append({**_strip_false_required(command), **extra})
+        stored = [self._stored_command(command, scope) for command in body]
         self.commands[scope] = stored
         return self._json(stored)
+
+    def _stored_command(self, command: Payload, scope: str | None) -> Payload:
+        """The ApplicationCommand object Discord answers with (and lists afterwards): every
+        field of the response schema, those the request left out at the server's defaults."""
+        permissions = command.get("default_member_permissions")
+        stored = {
+            "id": str(next(self._ids)),
+            "application_id": str(p.APP_ID),
+            "version": str(next(self._ids)),
+            "default_member_permissions": None if permissions is None else str(permissions),
+            "type": command.get("type") or 1,
+            "name": command["name"],
+            "name_localizations": command.get("name_localizations"),
+            "description": command.get("description") or "",
+            "description_localizations": command.get("description_localizations"),
+            "dm_permission": command.get("dm_permission", True) is not False,
+            "contexts": command.get("contexts"),
+            "integration_types": command.get("integration_types") or [0],  # GUILD_INSTALL
+            "nsfw": bool(command.get("nsfw")),
+        }
+        if command.get("options"):
+            stored["options"] = [_stored_option(o) for o in command["options"]]
+        if scope:
+            stored["guild_id"] = scope
+        problems = response_problems("ApplicationCommandResponse", stored)
+        assert not problems, f"the fake's command is not shaped like Discord's: {problems}"
+        return stored
 
     async def _callback(
         self, request: web.Request, match: re.Match[str], body: Any
@@ -576,11 +599,46 @@ class Budget:
         return (1.0 - tokens) / self.per_second
 
 
-def _strip_false_required(option: Payload) -> Payload:
-    kept = {k: v for k, v in option.items() if not (k == "required" and v is False)}
+def _stored_option(option: Payload) -> Payload:
+    """An option as Discord stores it: `required: false` and empty values left out."""
+    kept = {
+        k: v
+        for k, v in option.items()
+        if v is not None and not (k in ("required", "autocomplete") and v is False)
+    }
     if "options" in kept:
-        kept["options"] = [_strip_false_required(o) for o in kept["options"]]
+        kept["options"] = [_stored_option(o) for o in kept["options"]]
     return kept
+
+
+# Documented rules the OpenAPI schemas do not express: an embed needs something to show
+# besides its colour, and a message needs content, an embed, a component, a sticker or a file.
+EMBED_CONTENT = ("title", "description", "fields", "author", "footer", "image", "thumbnail")
+MESSAGE_CONTENT = ("content", "embeds", "components", "sticker_ids", "attachments", "_files")
+
+
+def _body_problems(method: str, path: str, body: Any) -> list[str]:
+    if body is None:
+        return []
+    sent = {k: v for k, v in body.items() if k != "_files"} if isinstance(body, dict) else body
+    problems = request_problems(method, path, sent) or []
+    message = _message_of(method, path, body)
+    if message is not None:
+        for index, embed in enumerate(message.get("embeds") or []):
+            if not any(embed.get(key) for key in EMBED_CONTENT):
+                problems.append(f"embeds/{index}/description: This field is required")
+        if method == "POST" and not any(message.get(key) for key in MESSAGE_CONTENT):
+            problems.append("Cannot send an empty message")
+    return problems
+
+
+def _message_of(method: str, path: str, body: Any) -> Payload | None:
+    """The message a request creates or edits, if it is one."""
+    if re.fullmatch(r"/interactions/\d+/[^/]+/callback", path):
+        return body.get("data") if body.get("type") in (4, 7) else None
+    if re.fullmatch(r"/channels/\d+/messages|/webhooks/\d+/[^/]+(/messages/@original)?", path):
+        return body
+    return None
 
 
 async def _read_body(request: web.Request) -> Any:

@@ -231,3 +231,8 @@ def rate_limited(retry_after: float) -> Payload:
 
 def error(code: int, message: str) -> Payload:
     return {"message": message, "code": code}
+
+
+def invalid_form_body(problems: list[str]) -> Payload:
+    """Discord's 400 for a body its schema refuses (the real one nests errors by field)."""
+    return {"message": "Invalid Form Body", "code": 50035, "errors": {"_problems": problems}}

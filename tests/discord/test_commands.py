@@ -200,6 +200,18 @@ async def test_commands_sync_once_and_not_again_when_unchanged(
     assert len(fake.requests_to("GET", GLOBAL_COMMANDS)) == 2
 
 
+async def test_a_restart_does_not_sync_guild_commands_discord_filled_in(
+    run_bot: RunBot, fake: FakeDiscord
+) -> None:
+    async with run_bot(guild_id=p.GUILD_ID):
+        pass
+    (stored,) = fake.commands[str(p.GUILD_ID)]
+    assert stored["integration_types"] == [0] and stored["contexts"] is None  # server-filled
+    async with run_bot(guild_id=p.GUILD_ID):
+        pass
+    assert len(fake.requests_to("PUT", GUILD_COMMANDS)) == 1
+
+
 async def test_changed_definitions_sync_again(run_bot: RunBot, fake: FakeDiscord) -> None:
     async with run_bot():
         pass

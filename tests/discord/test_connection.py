@@ -13,7 +13,7 @@ from tests.discord.conftest import RunBot
 from tests.discord.fake_discord import FakeDiscord
 
 
-async def until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+async def until(check: Callable[[], bool], timeout: float = 120.0) -> None:
     """The callback runs inside discord.py, not on a fake-server event: look every 10 ms."""
     async with asyncio.timeout(timeout):
         while not check():

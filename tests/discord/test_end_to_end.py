@@ -16,7 +16,7 @@ from tests.discord.conftest import MEMBER
 from tests.discord.fake_discord import FakeDiscord
 
 GIGGUARD = Path(sys.executable).with_name("gigguard")
-STARTUP_SECONDS = 20.0
+HANG_GUARD = 300.0  # seconds: start-up is awaited as an event, this only stops a hang
 
 
 @pytest.fixture
@@ -42,23 +42,22 @@ async def bot_process(
         stderr=(tmp_path / "stderr.log").open("wb"),
     )
     try:
-        up = asyncio.ensure_future(fake.wait_connected())
-        await asyncio.wait(
-            {up, asyncio.ensure_future(process.wait())},
-            timeout=STARTUP_SECONDS,
-            return_when=asyncio.FIRST_COMPLETED,
-        )
-        if not up.done():
+        # Ready = connected to the gateway, which follows the command sync (setup_hook).
+        up = asyncio.ensure_future(fake.wait_until(lambda: fake.sessions, timeout=HANG_GUARD))
+        exited = asyncio.ensure_future(process.wait())
+        await asyncio.wait({up, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if not up.done() or up.exception() is not None:
             up.cancel()
             pytest.fail(
                 "the bot did not connect:\n" + (tmp_path / "stderr.log").read_text()[-3000:]
             )
+        exited.cancel()
         yield process
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGINT)
             try:
-                await asyncio.wait_for(process.wait(), 10)
+                await asyncio.wait_for(process.wait(), HANG_GUARD)
             except TimeoutError:
                 process.kill()
                 await process.wait()

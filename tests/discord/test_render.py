@@ -86,3 +86,14 @@ def test_mentions_are_defused_in_text() -> None:
 def test_custom_ids_round_trip_to_commands() -> None:
     for command in ("done communications", "forget-me confirm", "ask client-protection", "help"):
         assert command_of(Button("x", command).action_id) == command
+
+
+def test_an_empty_or_blank_section_adds_no_embed() -> None:
+    # An embed with nothing but a colour is refused by Discord (400 Invalid Form Body).
+    reply = Reply(blocks=(Section(""), Section("  \n\t "), Section("kept")))
+    (message,) = r.render(reply)
+    assert [e.description for e in message.embeds] == ["kept"]
+
+
+def test_a_reply_with_nothing_to_show_renders_no_message() -> None:
+    assert r.render(Reply(blocks=(Section(" "), Section("\n")))) == []

@@ -14,10 +14,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.bootstrap import App
+from bot.database import upgrade_database
 from bot.health import AdapterStatus
 from bot.metrics import PrometheusMetrics
 from bot.ops_http import OpsEndpoints, start_ops_server
 from core.metrics import COMMANDS_HANDLED, DELIVERIES, FAQ_DECLINES, RATE_LIMIT_WAITS
+from tests import postgres
 
 Get = Callable[[str], Awaitable[tuple[int, Any]]]
 
@@ -91,7 +93,7 @@ async def test_healthy_when_database_answers_and_adapters_are_connected(ops: Get
     assert status == 200
     assert body == {
         "status": "ok",
-        "database": {"ok": True, "error": None},
+        "database": {"ok": True, "error": None, "reason": None},
         "adapters": {"console": "connected"},
     }
 
@@ -112,7 +114,9 @@ async def test_unhealthy_when_an_adapter_disconnects(ops: Get, adapters: Adapter
 async def test_unhealthy_when_the_database_is_unreachable(ops_without_database: Get) -> None:
     status, body = await ops_without_database("/healthz")
     assert status == 503
-    assert body["database"] == {"ok": False, "error": "ConnectionRefusedError"}
+    assert body["database"]["ok"] is False
+    assert body["database"]["error"] == "ConnectionRefusedError"
+    assert body["database"]["reason"].startswith("cannot reach the database")
     assert body["adapters"] == {"console": "connected"}
 
 
@@ -134,7 +138,28 @@ async def test_unhealthy_when_the_database_does_not_answer_in_time(
         server.close()
         await server.wait_closed()
     assert status == 503
-    assert body["database"] == {"ok": False, "error": "TimeoutError"}
+    assert body["database"]["ok"] is False and body["database"]["error"] == "TimeoutError"
+
+
+async def test_degraded_when_the_database_answers_reads_but_refuses_writes(
+    postgres_server_url: str, adapters: AdapterStatus, metrics: PrometheusMetrics
+) -> None:
+    """SELECT 1 still works on a read-only PostgreSQL; the bot, which must write, does not."""
+    await postgres.reset_schema(postgres_server_url)
+    await asyncio.to_thread(upgrade_database, postgres_server_url)
+    name = postgres_server_url.rsplit("/", 1)[1]
+    await postgres.admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    engine = create_async_engine(postgres_server_url)
+    try:
+        async with serving(engine, adapters, metrics) as get:
+            status, body = await get("/healthz")
+    finally:
+        await engine.dispose()
+        await postgres.admin(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+    assert status == 503 and body["status"] == "unhealthy"
+    assert body["database"]["ok"] is False
+    assert body["database"]["reason"].startswith("the database refuses writes")
+    assert "read-only" in body["database"]["reason"]
 
 
 def value(exposition: str, name: str, **labels: str) -> float | None:

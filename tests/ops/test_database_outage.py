@@ -1,0 +1,158 @@
+"""`gigguard run` outlives a PostgreSQL outage: a TCP proxy in front of the real server is cut
+(connections refused, as when the server restarts) and restored. Meanwhile commands answer
+the storage message, every background task logs the outage once and backs off, and
+afterwards everything recovers by itself; the process never exits.
+
+Every wait is for a line the process prints (a readiness signal), never for wall-clock time;
+HANG_GUARD only stops a test that hangs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests import postgres
+
+HANG_GUARD = 300.0
+STORAGE_MESSAGE = "Sorry, I couldn't save or read that just now"
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:<port> to the real server until cut; restored on the same port."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self._target = (target_host, target_port)
+        self._server: asyncio.Server | None = None
+        self._pipes: set[asyncio.StreamWriter] = set()
+        self.port = 0
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._connect, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def cut(self) -> None:
+        """Refuse new connections and drop the open ones."""
+        assert self._server is not None
+        self._server.close()
+        for writer in list(self._pipes):
+            writer.transport.abort()
+        await self._server.wait_closed()
+        self._server = None
+
+    async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self._target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self._pipes |= {writer, up_writer}
+        await asyncio.gather(
+            self._pump(reader, up_writer), self._pump(up_reader, writer), return_exceptions=True
+        )
+
+    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        try:
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+        finally:
+            self._pipes.discard(sink)
+            sink.transport.abort()
+
+
+class Lines:
+    """A stream's lines as they come, so a test can wait for the next line saying something."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self.seen: list[str] = []
+        self._stream = stream
+        self._read = 0
+
+    async def wait_for(self, needle: str) -> str:
+        """The next line (after those already waited for) containing `needle`."""
+        async with asyncio.timeout(HANG_GUARD):
+            while True:
+                while self._read < len(self.seen):
+                    line = self.seen[self._read]
+                    self._read += 1
+                    if needle in line:
+                        return line
+                raw = await self._stream.readline()
+                if not raw:
+                    raise AssertionError(f"stream ended before {needle!r}:\n{''.join(self.seen)}")
+                self.seen.append(raw.decode(errors="replace"))
+
+
+@pytest.fixture
+async def proxy() -> AsyncIterator[TcpProxy]:
+    server = TcpProxy(postgres.PG_HOST, postgres.PG_PORT)
+    await server.start()
+    yield server
+    with contextlib.suppress(AssertionError):
+        await server.cut()
+
+
+async def test_run_survives_a_database_outage_and_recovers(
+    postgres_server_url: str, proxy: TcpProxy, tmp_path: Path
+) -> None:
+    await postgres.reset_schema(postgres_server_url)
+    through_proxy = postgres_server_url.replace(f":{postgres.PG_PORT}/", f":{proxy.port}/")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
+    } | {"GIGGUARD_DATABASE_URL": through_proxy}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--platform",
+        "console",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert process.stdin and process.stdout and process.stderr
+    out, log = Lines(process.stdout), Lines(process.stderr)
+
+    async def say(line: str) -> None:
+        process.stdin.write(line.encode() + b"\n")  # type: ignore[union-attr]
+        await process.stdin.drain()  # type: ignore[union-attr]
+
+    try:
+        await log.wait_for("delivery worker")  # started: every task is running
+        await say("status")
+        await out.wait_for("switched off")
+
+        await proxy.cut()
+        await say("done communications")
+        await out.wait_for(STORAGE_MESSAGE)
+        # Each poller meets the outage (the watcher reads every ~10 s) and says so once.
+        await log.wait_for("knowledge reload: database unavailable")
+        await proxy.start()
+
+        await log.wait_for("knowledge reload: database is back")
+        await say("done communications")
+        await out.wait_for("Recorded: Communications Data switched off")
+        assert process.returncode is None, "gigguard run exited during the outage"
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(HANG_GUARD):
+            returncode = await process.wait()
+        rest = await process.stderr.read()
+        log.seen.append(rest.decode(errors="replace"))
+    stderr = "".join(log.seen)
+    assert returncode == 0, stderr
+    for task in ("knowledge reload", "delivery worker"):  # once per outage, not per attempt
+        outage = [line for line in stderr.splitlines() if task in line and "unavailable" in line]
+        assert len(outage) == 1, stderr
