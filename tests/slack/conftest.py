@@ -28,6 +28,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     await fake.start()
     yield fake
     await fake.stop()
+    # Every body the bot sent must be one Slack accepts (slack_sdk's Block Kit models).
+    assert fake.violations == [], fake.violations
 
 
 async def serve(core: Core, fake: FakeSlack) -> tuple[TestServer, str]:
