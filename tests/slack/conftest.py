@@ -40,7 +40,9 @@ async def serve(core: Core, fake: FakeSlack) -> tuple[TestServer, str]:
         api_url=fake.api_url,
         moderator_ids=frozenset({CONFIGURED_MODERATOR}),
     )
-    server = TestServer(build_web_app(build_bolt_app(core, config)), host="127.0.0.1", port=0)
+    server = TestServer(
+        build_web_app(build_bolt_app(core, config), signing_secret=SECRET), host="127.0.0.1", port=0
+    )
     await server.start_server()
     return server, str(server.make_url(EVENTS_PATH))
 
