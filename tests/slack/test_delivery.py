@@ -304,3 +304,17 @@ async def test_a_broadcast_to_pending_reaches_unfinished_and_never_met_members(
     assert all("@here" not in p.everything for p in posts)
     (report,) = await slack.run("broadcasts", user="U0ADMIN")
     assert "3/3" in report.text and "finished 1" in report.text, report.text
+
+
+async def test_a_channel_broadcast_where_the_bot_is_not_tells_the_moderator_to_invite_it(
+    app: App, clock: ManualClock, slack: SlackSim
+) -> None:
+    slack.fake.admins.add("U0ADMIN")
+    await slack.run("broadcast channel: Switch them off", user="U0ADMIN", channel="C0RANDOM")
+    await slack.run("broadcast confirm 1", user="U0ADMIN", channel="C0RANDOM")
+    await drain(worker_for(app.core.services, clock, slack.fake))
+    assert slack.fake.delivered("chat.postMessage") == []
+    assert slack.fake.calls_to("conversations.history") == []  # no scope spent on a first try
+    (report,) = await slack.run("broadcasts", user="U0ADMIN")
+    assert "not_in_channel 1" in report.text, report.text
+    assert "invite it with /invite @gigguard" in report.text and "C0RANDOM" in report.text
