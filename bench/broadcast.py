@@ -83,7 +83,7 @@ class Counting:
         self.sends = 0
 
     async def send_dm(
-        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str, resend: bool = False
     ) -> Sent:
         sent = await self._inner.send_dm(workspace, user, reply, idempotency_key=idempotency_key)
         self.sends += 1
@@ -92,7 +92,13 @@ class Counting:
         return sent
 
     async def send_to_channel(
-        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         return await self._inner.send_to_channel(
             workspace, channel, reply, idempotency_key=idempotency_key

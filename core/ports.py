@@ -235,17 +235,26 @@ class Messenger(Protocol):
     core.delivery.models.FailReason) and core.errors.TransientDeliveryError(retry_after=...)
     when it can. `idempotency_key` is the same on every attempt of one delivery: carry it where
     the platform lets a resend be recognised (Slack message metadata, Discord nonce with
-    enforce_nonce). Neutralise mentions: member text must never ping anyone.
+    enforce_nonce). `resend` is True when an earlier attempt of this delivery may have reached
+    the platform (it was claimed before): a platform without server-side deduplication checks
+    for the earlier copy then, and only then. Neutralise mentions: member text must never ping
+    anyone.
     """
 
     platform: str
 
     async def send_dm(
-        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str, resend: bool = False
     ) -> Sent: ...
 
     async def send_to_channel(
-        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent: ...
 
 

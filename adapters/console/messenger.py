@@ -24,12 +24,18 @@ class ConsoleMessenger:
         return Sent(message_id=key)
 
     async def send_dm(
-        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str, resend: bool = False
     ) -> Sent:
         return self._print(f"DM to {user}", reply, idempotency_key)
 
     async def send_to_channel(
-        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         return self._print(f"#{channel}", reply, idempotency_key)
 

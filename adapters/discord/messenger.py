@@ -91,14 +91,20 @@ class DiscordMessenger:
         self._call_timeout = call_timeout
 
     async def send_dm(
-        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str, resend: bool = False
     ) -> Sent:
         """`workspace` is not needed: a Discord user id (and a DM) is the same in every server."""
         channel = await self._call(self._client.http.start_private_message(int(user)))
         return await self._send(int(channel["id"]), reply, idempotency_key)
 
     async def send_to_channel(
-        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         return await self._send(int(channel), reply, idempotency_key)
 

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.config import SlackConfig
 from adapters.slack.listeners import Core, Listeners
 from adapters.slack.moderators import ModeratorDirectory
+from adapters.slack.replays import ReplayGuard
 
 
 def retry_handlers(*, wait_on_429: bool = True) -> list[AsyncRetryHandler]:
@@ -54,5 +55,7 @@ def build_bolt_app(
         signing_secret=config.signing_secret or "",
         oauth_settings=oauth,
     )
+    # After bolt's own signature check and before any listener: each request runs once.
+    bolt.use(ReplayGuard().middleware)
     Listeners(core, ModeratorDirectory(config.moderator_ids), handlers).attach(bolt)
     return bolt

@@ -80,23 +80,29 @@ def _mrkdwn(text: str) -> _Piece:
 
 
 def _titled_sections(title: str | None, text: str) -> list[_Piece]:
-    heading = f"*{clip(escape(title), MAX_HEADER_TEXT)}*\n" if title else ""
+    heading = f"*{clip(escape(title), MAX_HEADER_TEXT)}*\n" if _visible(title) else ""
     parts = chunks(text, MAX_SECTION_TEXT - len(heading))
     parts[0] = heading + parts[0]
     return [_mrkdwn(part) for part in parts if part.strip()]
 
 
 def _preformatted(title: str | None, text: str) -> list[_Piece]:
-    pieces = [_mrkdwn(f"*{clip(escape(title), MAX_HEADER_TEXT)}*")] if title else []
+    pieces = [_mrkdwn(f"*{clip(escape(title), MAX_HEADER_TEXT)}*")] if _visible(title) else []
     budget = MAX_SECTION_TEXT - 2 * len(_FENCE) - 2
     pieces += [_mrkdwn(f"{_FENCE}\n{part}\n{_FENCE}") for part in chunks(text, budget)]
     return pieces
 
 
+def _visible(text: str | None) -> bool:
+    """Slack refuses a text object with nothing visible in it (the whole message, not the block)."""
+    return bool(text and text.strip())
+
+
 def button(spec: Button) -> SlackBlock:
+    label = spec.label if _visible(spec.label) else spec.command
     element: SlackBlock = {
         "type": "button",
-        "text": {"type": "plain_text", "text": clip(spec.label, MAX_BUTTON_TEXT), "emoji": True},
+        "text": {"type": "plain_text", "text": clip(label, MAX_BUTTON_TEXT), "emoji": True},
         "action_id": spec.action_id,
         "value": spec.command,
     }
@@ -107,9 +113,11 @@ def button(spec: Button) -> SlackBlock:
 
 def _checklist(block: Checklist) -> list[_Piece]:
     header = clip(block.title, MAX_HEADER_TEXT)
-    pieces = [
-        _Piece({"type": "header", "text": {"type": "plain_text", "text": header}}, escape(header))
-    ]
+    pieces = (
+        [_Piece({"type": "header", "text": {"type": "plain_text", "text": header}}, escape(header))]
+        if _visible(header)
+        else []
+    )
     for item in block.items:
         mark = ":white_check_mark:" if item.done else ":white_large_square:"
         detail = f"\n{escape(item.detail)}" if item.detail else ""
@@ -150,7 +158,7 @@ def _actions(buttons: tuple[Button, ...]) -> list[_Piece]:
 def _all_pieces(reply: Reply) -> list[_Piece]:
     pieces = [piece for block in reply.blocks for piece in _pieces(block)]
     pieces += _actions(reply.buttons)
-    if reply.context:
+    if reply.context and _visible(reply.context):
         text = clip(escape(reply.context), MAX_SECTION_TEXT)
         pieces.append(
             _Piece({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}, text)
@@ -159,7 +167,8 @@ def _all_pieces(reply: Reply) -> list[_Piece]:
 
 
 def render_messages(reply: Reply) -> list[SlackMessage]:
-    """The reply as one message, or several in order when it exceeds 50 blocks."""
+    """The reply as one message, or several in order when it exceeds 50 blocks; none at all
+    when it has nothing visible to say (Slack would refuse an empty message)."""
     pieces = _all_pieces(reply)
     groups = [pieces[i : i + MAX_MESSAGE_BLOCKS] for i in range(0, len(pieces), MAX_MESSAGE_BLOCKS)]
     return [

@@ -25,6 +25,8 @@ BOT_SCOPES = (
     "commands",
     "chat:write",
     "files:write",
+    "channels:history",
+    "groups:history",
     "im:history",
     "im:read",
     "im:write",

@@ -59,7 +59,10 @@ async def post_messages(
 async def update_message(
     client: AsyncWebClient, channel: str, ts: str, messages: Sequence[SlackMessage]
 ) -> None:
-    """Replace a bot message in place; any overflow follows as new messages."""
+    """Replace a bot message in place; any overflow follows as new messages. A reply with
+    nothing to show leaves the message as it was."""
+    if not messages:
+        return
     first, *rest = messages
     await client.chat_update(channel=channel, ts=ts, text=first.text, blocks=first.blocks)
     await post_messages(client, channel, rest)

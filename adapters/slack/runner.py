@@ -50,7 +50,8 @@ async def run_slack(
         raise SlackConfigError(
             "Slack HTTP mode needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)"
         )
-    await _http(build_bolt_app(core, config, oauth=oauth), host, port, report)
+    bolt = build_bolt_app(core, config, oauth=oauth)
+    await _http(bolt, config.signing_secret, host, port, report)
 
 
 async def _socket_mode(bolt: AsyncApp, app_token: str, report: Report, every: float) -> None:
@@ -72,8 +73,8 @@ async def _socket_mode(bolt: AsyncApp, app_token: str, report: Report, every: fl
         await handler.close_async()
 
 
-async def _http(bolt: AsyncApp, host: str, port: int, report: Report) -> None:
-    runner = web.AppRunner(build_web_app(bolt))
+async def _http(bolt: AsyncApp, signing_secret: str, host: str, port: int, report: Report) -> None:
+    runner = web.AppRunner(build_web_app(bolt, signing_secret=signing_secret))
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()

@@ -6,15 +6,26 @@ from __future__ import annotations
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
+
+from adapters.slack.signing import RequestRejected, log_rejection, parse, verify
 
 EVENTS_PATH = "/slack/events"  # commands, events and interactivity all post here
 HEALTH_PATH = "/healthz"
 
 
-def build_web_app(bolt: AsyncApp) -> web.Application:
+def build_web_app(bolt: AsyncApp, *, signing_secret: str) -> web.Application:
+    verifier = SignatureVerifier(signing_secret)
+
     async def events(request: web.Request) -> web.Response:
-        # Bolt verifies the signature and timestamp before anything runs: 401 otherwise.
-        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+        body = await request.read()
+        try:
+            verify(verifier, body, request.headers)  # before a byte of the body is parsed
+            parsed = parse(body, request.query_string, request.headers)
+        except RequestRejected as rejected:
+            log_rejection(rejected, request.remote)
+            return web.Response(status=rejected.status)
+        return await to_aiohttp_response(await bolt.async_dispatch(parsed))
 
     async def health(request: web.Request) -> web.Response:
         return web.json_response({"ok": True})

@@ -8,7 +8,7 @@ import re
 from core.commands.context import CommandContext
 from core.delivery import broadcasting
 from core.delivery.broadcasting import Order, Preview
-from core.delivery.models import Audience, Broadcast, Report, Status, Target
+from core.delivery.models import Audience, Broadcast, FailReason, Report, Status, Target
 from core.delivery.when import describe
 from core.errors import UserInputError
 from core.replies import Button, ButtonStyle, Reply, Section, Table
@@ -176,9 +176,22 @@ async def broadcasts(ctx: CommandContext, args: str) -> Reply:
                 rows=tuple(report_row(ctx, b, r) for b, r in found),
                 title=ctx.msg("broadcasts_title"),
             ),
+            *_not_in_channel(ctx, found),
             Section(ctx.msg("broadcasts_hint")),
         )
     )
+
+
+def _not_in_channel(ctx: CommandContext, found: list[tuple[Broadcast, Report]]) -> list[Section]:
+    """The one failure a moderator can fix at once: the bot was never invited to the channel."""
+    channels = sorted(
+        {
+            b.channel
+            for b, r in found
+            if b.channel and FailReason.NOT_IN_CHANNEL in r.by_reason(Status.FAILED)
+        }
+    )
+    return [Section(ctx.msg("broadcasts_not_in_channel", channel=c)) for c in channels]
 
 
 async def cancel(ctx: CommandContext, args: str) -> Reply:

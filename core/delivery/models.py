@@ -31,6 +31,7 @@ class FailReason(StrEnum):
     DMS_CLOSED = "dms_closed"
     USER_NOT_FOUND = "user_not_found"
     CHANNEL_NOT_FOUND = "channel_not_found"
+    NOT_IN_CHANNEL = "not_in_channel"  # the bot must be invited to the channel first
     OTHER = "other"
 
 

@@ -285,16 +285,25 @@ class DeliveryWorker:
             return
         if not await self._fence(row):
             return
+        resend = row.attempts > 1  # claimed before: that attempt may have reached the platform
         try:
             if target is Target.CHANNEL:
                 assert row.channel is not None
                 await messenger.send_to_channel(
-                    row.workspace, row.channel, reply, idempotency_key=row.idempotency_key
+                    row.workspace,
+                    row.channel,
+                    reply,
+                    idempotency_key=row.idempotency_key,
+                    resend=resend,
                 )
             else:
                 assert row.user is not None
                 await messenger.send_dm(
-                    row.workspace, row.user, reply, idempotency_key=row.idempotency_key
+                    row.workspace,
+                    row.user,
+                    reply,
+                    idempotency_key=row.idempotency_key,
+                    resend=resend,
                 )
         except PermanentDeliveryError as exc:
             log.info("delivery %s failed for good: %s", row.id, exc.reason)

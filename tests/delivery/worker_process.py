@@ -47,12 +47,18 @@ class LogMessenger:
         return Sent(message_id=key)
 
     async def send_dm(
-        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str, resend: bool = False
     ) -> Sent:
         return await self._send(idempotency_key)
 
     async def send_to_channel(
-        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         return await self._send(idempotency_key)
 

@@ -28,6 +28,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     await fake.start()
     yield fake
     await fake.stop()
+    # Every body the bot sent must be one Slack accepts (slack_sdk's Block Kit models).
+    assert fake.violations == [], fake.violations
 
 
 async def serve(core: Core, fake: FakeSlack) -> tuple[TestServer, str]:
@@ -38,7 +40,9 @@ async def serve(core: Core, fake: FakeSlack) -> tuple[TestServer, str]:
         api_url=fake.api_url,
         moderator_ids=frozenset({CONFIGURED_MODERATOR}),
     )
-    server = TestServer(build_web_app(build_bolt_app(core, config)), host="127.0.0.1", port=0)
+    server = TestServer(
+        build_web_app(build_bolt_app(core, config), signing_secret=SECRET), host="127.0.0.1", port=0
+    )
     await server.start_server()
     return server, str(server.make_url(EVENTS_PATH))
 

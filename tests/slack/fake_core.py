@@ -24,11 +24,18 @@ class FixedCore:
         self.release = asyncio.Event()
         self.release.set()
         self.requests: list[Request] = []
+        self._arrived = asyncio.Condition()
 
     async def handle(self, request: Request) -> Reply:
-        self.requests.append(request)
+        async with self._arrived:
+            self.requests.append(request)
+            self._arrived.notify_all()
         await self.release.wait()
         return self.reply
+
+    async def wait_for_requests(self, count: int) -> None:
+        async with self._arrived:
+            await asyncio.wait_for(self._arrived.wait_for(lambda: len(self.requests) >= count), 60)
 
     def apology(self) -> Reply:
         return Reply(blocks=(Section("Sorry, something went wrong."),))

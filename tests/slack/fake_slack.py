@@ -3,6 +3,12 @@
 It records every call (method, parameters, answer status) and can be told to answer the next
 call to a method with a 429 + Retry-After, a 5xx or a Slack error code. Tests wait for calls
 through `wait_for`, which wakes on each recorded call instead of sleeping.
+
+Like real Slack (tests/slack/slack_rules.py) it checks each token's scopes (those our manifest
+grants, unless a test says otherwise), rate-limits each method by its tier, refuses posts to a
+channel the bot is not in, and validates every Block Kit body with slack_sdk's models. A body
+Slack would refuse is answered with Slack's error and kept in `violations`, which the
+`fake_slack` fixture checks after every test.
 """
 
 from __future__ import annotations
@@ -19,6 +25,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.slack.slack_rules import (
+    HISTORY_MAX_LIMIT,
+    InvalidBody,
+    TierLimiter,
+    check_message,
+    check_view,
+    manifest_bot_scopes,
+    needed_scopes,
+)
 
 TEAM = "T0FAKE"
 BOT_USER = "UBOT"
@@ -85,9 +101,19 @@ class Failure:
     retry_after: int | None = None
 
 
+MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
+GENERAL = "C0GENERAL"  # the public channel the bot was invited to
+
+
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, *, now: Callable[[], float] = time.monotonic) -> None:
         self.calls: list[Call] = []
+        self._now = now
+        self.bot_scopes = manifest_bot_scopes()  # what every bot token holds unless told
+        self.token_scopes: dict[str, frozenset[str]] = {}  # bot token -> scopes, overrides
+        self.tiers: TierLimiter | None = TierLimiter(now=now)
+        self.bot_channels: set[str] = {GENERAL}  # channels the bot is a member of
+        self.violations: list[str] = []  # bodies Slack would have refused
         self.admins: set[str] = set()
         self.owners: set[str] = set()
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
@@ -111,8 +137,10 @@ class FakeSlack:
         self.token_teams: dict[str, str] = {}  # bot token -> team, for auth.test
 
     def limit_rate(self, per_second: dict[str, float] | None) -> None:
-        """Switch rate limiting on (calls per second per method and token) or off (None)."""
-        self.limiter = RateLimiter(per_second, now=time.monotonic) if per_second else None
+        """Limit to explicit budgets (calls per second per method and token) instead of Slack's
+        published tiers, or switch rate limiting off altogether (None)."""
+        self.limiter = RateLimiter(per_second, now=self._now) if per_second else None
+        self.tiers = None
 
     async def start(self) -> None:
         app = web.Application()
@@ -175,8 +203,8 @@ class FakeSlack:
         path = f"/response/{name}"
         return [call for call in self.delivered(RESPONSE_URL) if call.path == path]
 
-    async def wait_until(self, ready: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Wake on each recorded call until `ready()`; fail after `timeout` seconds."""
+    async def wait_until(self, ready: Callable[[], bool], timeout: float = 60.0) -> None:
+        """Wake on each recorded call until `ready()`; `timeout` is only a hang guard."""
 
         async def check() -> None:
             async with self._recorded:
@@ -193,8 +221,11 @@ class FakeSlack:
         await self.wait_until(lambda: len(self.responses(name)) >= count)
         return self.responses(name)
 
-    def _rate_limited(self, token: str, method: str) -> web.Response | None:
-        wait = self.limiter.wait(token, method) if self.limiter else 0.0
+    def _rate_limited(self, token: str, method: str, params: dict[str, Any]) -> web.Response | None:
+        if self.limiter is not None:
+            wait = self.limiter.wait(token, method)
+        else:
+            wait = self.tiers.wait(token, method, params) if self.tiers else 0.0
         if not wait:
             return None
         return web.json_response(
@@ -232,19 +263,73 @@ class FakeSlack:
         else:
             params.update(await request.post())
         authorization = request.headers.get("Authorization", "")
-        failure = self._failure(method) or self._rate_limited(authorization, method)
-        answer = failure or self._answer(method, params, authorization)
+        answer = (
+            self._failure(method)
+            or self._unauthorized(method, params, authorization)
+            or self._rate_limited(authorization, method, params)
+            or self._refused(method, params)
+            or self._answer(method, params, authorization)
+        )
+        if authorization.startswith("Bearer xoxb-"):
+            answer.headers["x-oauth-scopes"] = ",".join(sorted(self._scopes(authorization)))
         ok = answer.status == 200 and json.loads(answer.text or "{}").get("ok") is True
         await self._record(
             Call(method, params, answer.status, ok, request.path, dict(request.headers))
         )
         return answer
 
+    def _scopes(self, authorization: str) -> frozenset[str]:
+        return self.token_scopes.get(authorization.removeprefix("Bearer "), self.bot_scopes)
+
+    def _unauthorized(
+        self, method: str, params: dict[str, Any], authorization: str
+    ) -> web.Response | None:
+        """`missing_scope` with `needed` and `provided`, as Slack answers a token without it."""
+        if not authorization.startswith("Bearer xoxb-"):
+            return None
+        needed = needed_scopes(method, params)
+        held = self._scopes(authorization)
+        if not needed or held.intersection(needed):
+            return None
+        return web.json_response(
+            {
+                "ok": False,
+                "error": "missing_scope",
+                "needed": ",".join(needed),
+                "provided": ",".join(sorted(held)),
+            }
+        )
+
+    def _refused(self, method: str, params: dict[str, Any]) -> web.Response | None:
+        """Slack's answer to a body it refuses: invalid blocks, no text, not in the channel."""
+        try:
+            if method in MESSAGE_METHODS:
+                check_message(params)
+            elif method == "views.publish":
+                check_view(params.get("view"))
+        except InvalidBody as exc:
+            self.violations.append(f"{method}: {exc}: {json.dumps(params)[:300]}")
+            return web.json_response({"ok": False, "error": str(exc)})
+        channel = str(params.get("channel", ""))
+        if method == "chat.postMessage" and channel[:1] in ("C", "G"):
+            public_ok = channel.startswith("C") and "chat:write.public" in self.bot_scopes
+            if channel not in self.bot_channels and not public_ok:
+                return web.json_response({"ok": False, "error": "not_in_channel"})
+        return None
+
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await request.json()
         failure = self._failure(RESPONSE_URL)
-        answer = failure or web.Response(text="ok")
-        await self._record(Call(RESPONSE_URL, params, answer.status, failure is None, request.path))
+        answer = failure
+        if answer is None:
+            try:
+                check_message(params)
+                answer = web.Response(text="ok")
+            except InvalidBody as exc:
+                self.violations.append(f"response_url: {exc}: {json.dumps(params)[:300]}")
+                answer = web.Response(status=400, text=str(exc))
+        ok = answer.status == 200
+        await self._record(Call(RESPONSE_URL, params, answer.status, ok, request.path))
         return answer
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -305,7 +390,7 @@ class FakeSlack:
                 body = {"channel": params.get("channel"), "ts": ts, "message": message}
             case "conversations.history":
                 messages = self.history.get(str(params.get("channel")), [])
-                limit = int(params.get("limit", 100))
+                limit = min(int(params.get("limit", 100)), HISTORY_MAX_LIMIT)
                 shown = [
                     m if _truthy(params.get("include_all_metadata")) else _without_metadata(m)
                     for m in messages[:limit]
@@ -377,7 +462,7 @@ class FakeSlack:
                 "ok": True,
                 "app_id": "A0GIGGUARD",
                 "authed_user": {"id": "U0INSTALLER"},
-                "scope": "commands,chat:write,im:history,im:read,im:write,users:read",
+                "scope": ",".join(sorted(self.bot_scopes)),
                 "token_type": "bot",
                 "access_token": token,
                 "bot_user_id": BOT_USER,

@@ -38,19 +38,23 @@ class SlackSim:
         body: str,
         content_type: str,
         *,
-        timestamp: int | None = None,
+        timestamp: int | str | None = None,
         secret: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, str]:
         stamp = str(int(time.time()) if timestamp is None else timestamp)
         signature = SignatureVerifier(secret or self.secret).generate_signature(
             timestamp=stamp, body=body
         )
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature,
-        }
-        async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
+        signed = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": str(signature)}
+        return await self.post_raw(body, content_type, {**signed, **(headers or {})})
+
+    async def post_raw(
+        self, body: str, content_type: str, headers: dict[str, str]
+    ) -> tuple[int, str]:
+        """Post exactly these bytes and headers, signed or not."""
+        sent = {"Content-Type": content_type, **headers}
+        async with self.session.post(self.url, data=body.encode(), headers=sent) as response:
             return response.status, await response.text()
 
     def command_body(
@@ -79,6 +83,7 @@ class SlackSim:
 
     async def event(self, name: str, **event_fields: Any) -> tuple[int, str]:
         envelope = payload(name)
+        envelope["event_id"] = f"Ev{next(self._names):08d}"  # Slack's id of this one delivery
         envelope["event"].update(event_fields)
         envelope["event"] = {k: v for k, v in envelope["event"].items() if v is not None}
         return await self.post(json.dumps(envelope), "application/json")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from adapters.slack.blocks import (
     MAX_SECTION_TEXT,
     chunks,
@@ -22,6 +24,7 @@ from core.replies import (
     Section,
     Table,
 )
+from tests.slack.slack_rules import check_message, check_view
 
 INJECTION = "<!channel> <!here> <!everyone> <@U123> <#C1> <!subteam^S1> a&b"
 
@@ -142,3 +145,29 @@ def test_home_shows_the_checklist_once_and_the_click_notice_first() -> None:
     home = home_reply(status, guide, notice_of(clicked))
     assert home.blocks == (Section("Recorded: done"), checklist, Section("intro"), Section("note"))
     assert home.context == "Source"
+
+
+BLANK = " \n\t "
+BLANK_REPLIES = [
+    Reply(blocks=(Section(BLANK),)),
+    Reply(blocks=(Section(BLANK, title=BLANK),)),
+    Reply(blocks=(Section("real text"),), context=BLANK),
+    Reply(blocks=(CodeBlock(BLANK), Section("after"))),
+    Reply(blocks=(Checklist(BLANK, (ChecklistItem("ok", False, detail=BLANK),)),)),
+    Reply(blocks=(Checklist("t", (ChecklistItem(BLANK, True),), summary=BLANK),)),
+    Reply(blocks=(Section("x"),), buttons=(Button(BLANK, "status"),)),
+]
+
+
+@pytest.mark.parametrize("reply", BLANK_REPLIES)
+def test_no_block_or_message_is_blank(reply: Reply) -> None:
+    """Slack refuses a text object with no visible text; slack_sdk's models let it through."""
+    for message in render_messages(reply):
+        check_message({"text": message.text, "blocks": message.blocks})
+    view_blocks = render_view_blocks(reply)
+    if view_blocks:
+        check_view({"type": "home", "blocks": view_blocks})
+
+
+def test_a_reply_with_nothing_visible_renders_no_message() -> None:
+    assert render_messages(Reply(blocks=(Section(BLANK),))) == []

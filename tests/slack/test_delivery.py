@@ -20,6 +20,7 @@ from adapters.slack.messenger import (
 from adapters.slack.tokens import SingleWorkspace
 from bot.bootstrap import App
 from core.commands.context import Services
+from core.delivery.models import FailReason
 from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
 from core.errors import PermanentDeliveryError, TransientDeliveryError
@@ -70,17 +71,22 @@ async def test_a_dm_opens_the_conversation_and_posts_escaped_blocks_with_metadat
 
 
 async def test_a_resend_finds_the_first_copy_and_posts_nothing(
-    messenger: SlackMessenger, fake_slack: FakeSlack
+    fake_slack: FakeSlack,
 ) -> None:
-    first = await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
-    again = await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    """A second process (the first died after posting) is told it is a resend."""
+    first = await SlackMessenger(delivery_client(config_for(fake_slack))).send_dm(
+        TEAM, MEMBER, REPLY, idempotency_key=KEY
+    )
+    messenger = SlackMessenger(delivery_client(config_for(fake_slack)))
+    again = await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY, resend=True)
     assert again.message_id == first.message_id
     assert len(fake_slack.delivered("chat.postMessage")) == 1
     (history,) = fake_slack.delivered("conversations.history")
     assert history.params["include_all_metadata"] in ("1", "true")
-    assert int(history.params["limit"]) == 20
+    assert int(history.params["limit"]) <= 15  # Slack's cap for apps outside the Marketplace
     await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key="gigguard-delivery-8")
     assert len(fake_slack.delivered("chat.postMessage")) == 2  # another delivery is sent
+    assert len(fake_slack.calls_to("conversations.history")) == 1  # a first try never looks
 
 
 @pytest.mark.parametrize(
@@ -104,16 +110,83 @@ async def test_slack_errors_are_permanent_with_a_reason(
     assert caught.value.reason == reason
 
 
-async def test_channel_errors_are_permanent(
+async def test_a_channel_the_bot_is_not_in_fails_with_its_own_reason(
+    messenger: SlackMessenger, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(PermanentDeliveryError) as caught:
+        await messenger.send_to_channel(TEAM, "C0RANDOM", REPLY, idempotency_key=KEY)
+    assert caught.value.reason == FailReason.NOT_IN_CHANNEL
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "adapters.slack.messenger"]
+    assert "invite @gigguard" in line and "C0RANDOM" in line
+    fake_slack.bot_channels.add("C0RANDOM")  # a moderator invited the bot
+    await messenger.send_to_channel(TEAM, "C0RANDOM", REPLY, idempotency_key=KEY)
+    (post,) = fake_slack.delivered("chat.postMessage")
+    assert post.params["channel"] == "C0RANDOM"
+
+
+async def test_a_channel_broadcast_posts_without_reading_history(
     messenger: SlackMessenger, fake_slack: FakeSlack
 ) -> None:
-    fake_slack.fail_next("chat.postMessage", error="not_in_channel")
-    with pytest.raises(PermanentDeliveryError) as caught:
-        await messenger.send_to_channel(TEAM, "C0GENERAL", REPLY, idempotency_key=KEY)
-    assert caught.value.reason == "channel_not_found"
-    await messenger.send_to_channel(TEAM, "C0GENERAL", REPLY, idempotency_key=KEY)
-    (post,) = fake_slack.delivered("chat.postMessage")
-    assert post.params["channel"] == "C0GENERAL"
+    for number in range(3):
+        await messenger.send_to_channel(TEAM, "C0GENERAL", REPLY, idempotency_key=f"k{number}")
+    assert len(fake_slack.delivered("chat.postMessage")) == 3
+    assert fake_slack.calls_to("conversations.history") == []
+
+
+async def test_a_channel_resend_reads_history_with_a_scope_the_manifest_grants(
+    fake_slack: FakeSlack,
+) -> None:
+    await SlackMessenger(delivery_client(config_for(fake_slack))).send_to_channel(
+        TEAM, "C0GENERAL", REPLY, idempotency_key=KEY
+    )
+    fresh = SlackMessenger(delivery_client(config_for(fake_slack)))
+    await fresh.send_to_channel(TEAM, "C0GENERAL", REPLY, idempotency_key=KEY, resend=True)
+    assert len(fake_slack.delivered("chat.postMessage")) == 1
+    assert len(fake_slack.delivered("conversations.history")) == 1
+
+
+async def test_dm_channels_are_opened_once_per_member(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    for number in range(3):
+        await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=f"k{number}")
+    assert len(fake_slack.delivered("conversations.open")) == 1
+    assert len(fake_slack.delivered("chat.postMessage")) == 3
+    assert fake_slack.calls_to("conversations.history") == []
+
+
+async def test_a_retry_after_a_429_does_not_read_history(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    """Slack said nothing was posted: the worker's resend needs no look at history."""
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    with pytest.raises(TransientDeliveryError):
+        await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY, resend=True)
+    assert len(fake_slack.delivered("chat.postMessage")) == 1
+    assert fake_slack.calls_to("conversations.history") == []
+
+
+async def test_a_retry_after_a_500_reads_history_once_and_posts_once(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    """A 500 may come after Slack posted: not retried by the SDK, checked on the resend."""
+    fake_slack.fail_next("chat.postMessage", status=500)
+    with pytest.raises(TransientDeliveryError):
+        await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY)
+    assert [c.status for c in fake_slack.calls_to("chat.postMessage")] == [500]
+    await messenger.send_dm(TEAM, MEMBER, REPLY, idempotency_key=KEY, resend=True)
+    assert len(fake_slack.delivered("conversations.history")) == 1
+    assert len(fake_slack.delivered("chat.postMessage")) == 1
+
+
+async def test_a_reply_with_nothing_visible_is_never_posted(
+    messenger: SlackMessenger, fake_slack: FakeSlack
+) -> None:
+    empty = Reply(blocks=(Section("  \n "),))
+    with pytest.raises(PermanentDeliveryError):
+        await messenger.send_dm(TEAM, MEMBER, empty, idempotency_key=KEY)
+    assert fake_slack.calls_to("chat.postMessage") == []
 
 
 async def test_a_429_reaches_the_worker_with_retry_after(
@@ -231,3 +304,17 @@ async def test_a_broadcast_to_pending_reaches_unfinished_and_never_met_members(
     assert all("@here" not in p.everything for p in posts)
     (report,) = await slack.run("broadcasts", user="U0ADMIN")
     assert "3/3" in report.text and "finished 1" in report.text, report.text
+
+
+async def test_a_channel_broadcast_where_the_bot_is_not_tells_the_moderator_to_invite_it(
+    app: App, clock: ManualClock, slack: SlackSim
+) -> None:
+    slack.fake.admins.add("U0ADMIN")
+    await slack.run("broadcast channel: Switch them off", user="U0ADMIN", channel="C0RANDOM")
+    await slack.run("broadcast confirm 1", user="U0ADMIN", channel="C0RANDOM")
+    await drain(worker_for(app.core.services, clock, slack.fake))
+    assert slack.fake.delivered("chat.postMessage") == []
+    assert slack.fake.calls_to("conversations.history") == []  # no scope spent on a first try
+    (report,) = await slack.run("broadcasts", user="U0ADMIN")
+    assert "not_in_channel 1" in report.text, report.text
+    assert "invite it with /invite @gigguard" in report.text and "C0RANDOM" in report.text

@@ -59,7 +59,7 @@ async def server(installed_app: App, fake_slack: FakeSlack) -> AsyncIterator[Tes
     store = installation_store(config.oauth, installed_app.engine)
     oauth = oauth_settings(config.oauth, installed_app.engine, store)
     bolt = build_bolt_app(installed_app.core, config, oauth=oauth)
-    running = TestServer(build_web_app(bolt), host="127.0.0.1", port=0)
+    running = TestServer(build_web_app(bolt, signing_secret=SECRET), host="127.0.0.1", port=0)
     await running.start_server()
     yield running
     await running.close()

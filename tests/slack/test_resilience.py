@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from adapters.slack.listeners import WORK_SLOTS
 from bot.bootstrap import App
 from core.replies import Reply, Section
 from core.service import Gigguard
@@ -103,3 +104,43 @@ async def test_a_split_dm_reply_posts_in_order(sim_for: StartSim) -> None:
     posts = await slack.fake.wait_for("chat.postMessage", 3)
     assert [len(p.blocks) for p in posts] == [50, 50, 20]
     assert posts[2].blocks[-1]["text"]["text"] == "part 119"
+
+
+async def test_a_reply_with_nothing_to_show_is_not_sent_anywhere(
+    sim_for: StartSim, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Seen before: a click in a DM raised out of update_message and got an apology."""
+    core = FixedCore(Reply(blocks=(Section(" \n "),)))
+    slack = await sim_for(core)
+    container = {
+        "type": "message",
+        "message_ts": "1700000400.000100",
+        "channel_id": "D0MEMBER",
+        "is_ephemeral": False,
+    }
+    await slack.click("status", container=container)
+    await slack.dm("status")
+    await slack.command("status", response="blank")
+    await core.wait_for_requests(3)
+    sentinel = FixedCore(Reply(blocks=(Section("done"),)))
+    later = await sim_for(sentinel)
+    await later.run("status")  # the three above finished before this one was answered
+    assert slack.fake.calls_to("chat.update") == []
+    assert slack.fake.calls_to("chat.postMessage") == []
+    assert slack.fake.responses("blank") == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_acks_do_not_wait_for_busy_work_slots(sim_for: StartSim) -> None:
+    """Past WORK_SLOTS commands in flight, more are still acknowledged at once; their work
+    waits for a slot instead of competing with acks for the event loop."""
+    core = FixedCore(Reply(blocks=(Section("answer"),)))
+    core.release.clear()
+    slack = await sim_for(core)
+    for number in range(WORK_SLOTS + 5):
+        assert await slack.command("status", response=f"busy{number}") == (200, "")
+    await core.wait_for_requests(WORK_SLOTS)
+    assert len(core.requests) == WORK_SLOTS  # the rest are waiting, not running
+    core.release.set()
+    for number in range(WORK_SLOTS + 5):
+        await slack.fake.wait_for_response(f"busy{number}")
