@@ -12,6 +12,7 @@ from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
 from core.metrics import Metrics, NoMetrics
 from core.ports import MemberDirectory, UnitOfWorkFactory
+from core.question_counts import QuestionCounts
 from core.requests import Request
 
 
@@ -25,6 +26,7 @@ class Services:
     # Per platform; a broadcast to "all" reaches members who never used the bot only with one.
     directories: Mapping[str, MemberDirectory] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=NoMetrics)
+    question_counts: QuestionCounts = field(default_factory=QuestionCounts)
 
 
 @dataclass(frozen=True, slots=True)
