@@ -128,7 +128,8 @@ class SqlMemberRepository:
             .where(is_member(key))
         )
         result = await self._session.execute(union_all(toggles, communities))
-        records, joined = [], []
+        records: list[ToggleRecord] = []
+        joined: list[str] = []
         for marketplace, toggle, off, at, community in result.tuples():
             if community is None:
                 records.append(ToggleRecord(marketplace, toggle, off, as_utc(at)))
