@@ -1,14 +1,19 @@
-"""Command throughput through the core with 100,000 members: SQLite and PostgreSQL side by side.
+"""Command throughput through the core: SQLite and PostgreSQL, 1,000 and 100,000 members.
 
-    .venv/bin/python bench/load.py [--members 100000] [--commands 6000] [--concurrency 16]
-                                   [--rate 500]
+    .venv/bin/python bench/load.py [--members 1000,100000] [--commands 6000] [--concurrency 16]
+                                   [--rate 500] [--engines sqlite,postgresql] [--processes 1,2]
 
 Seeds the members (a third with some toggles off), then runs a mix of `status`, `done` and
-`ask` requests from random members through `Gigguard.handle`, each request its own unit of
-work, as adapters do. Two measurements per engine: saturated (closed loop, `--concurrency`
-clients back to back: the most commands/s one process handles) and offered (open loop,
-commands arriving at `--rate` per second: the latency members see at that load, queueing
-included). PostgreSQL uses a throw-away database on 127.0.0.1:5432 (skipped without a server).
+`ask` requests from random members through `Gigguard.handle` (built by bot.bootstrap, so with
+the settings' admission control and pool sizes), each request its own unit of work, as
+adapters do. Per engine and size: the raw-SQL floor (bench/raw_floor.py, the same mix without
+ORM or bot, in the same run so the ratio shows), saturated (closed loop, `--concurrency`
+clients back to back: the most commands/s one process handles), offered (open loop, commands
+arriving at `--rate` per second: the latency members see, queueing included) and overload
+(twice the saturated rate offered: the share answered "busy" and how fast). Then the SQL
+statements per command, counted with SQLAlchemy's before_cursor_execute event (deterministic,
+unlike the times), and with PostgreSQL 1 vs 2 processes side by side on one database.
+PostgreSQL uses throw-away databases on 127.0.0.1:5432 (skipped without a server).
 """
 
 from __future__ import annotations
@@ -16,26 +21,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import multiprocessing
 import random
 import resource
 import tempfile
 import time
 import uuid
-from functools import partial
+from pathlib import Path
+from typing import Any
 
 import asyncpg
-from sqlalchemy import insert
+from raw_floor import raw_floor
+from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.database import create_engine, session_factory, upgrade_database
-from core.clock import SystemClock
-from core.commands.context import Services
-from core.faq.factory import build_faq_engine
+from bot.bootstrap import App, build_app
+from bot.database import create_engine, upgrade_database
+from bot.settings import Settings
 from core.identity import MemberKey
-from core.knowledge import load_knowledge
+from core.replies import Reply, Section
 from core.requests import Actor, Request
 from core.service import Gigguard
-from core.storage.sql import SqlUnitOfWork
 from core.storage.tables import Member, ToggleStatus
 
 PLATFORM, WORKSPACE = "slack", "T_BENCH"
@@ -93,26 +99,51 @@ def request_for(rng: random.Random, members: int) -> Request:
     return Request(Actor(key), text)
 
 
-def build_core(url: str) -> tuple[Gigguard, AsyncEngine]:
-    engine = create_engine(url)
-    knowledge = load_knowledge()
-    services = Services(
-        knowledge=knowledge,
-        uow=partial(SqlUnitOfWork, session_factory(engine)),
-        faq=build_faq_engine(knowledge),
-        clock=SystemClock(),
-    )
-    return Gigguard(services), engine
+def build_core(url: str) -> App:
+    """Through the composition root, so admission and pool sizes are the settings' defaults."""
+    return build_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+
+
+def busy_text(core: Gigguard) -> str | None:
+    try:
+        return core.knowledge.message("busy")
+    except KeyError:  # a core without admission control (measuring an older commit)
+        return None
+
+
+class Timings:
+    """Latencies of one run, split into commands served and commands answered "busy"."""
+
+    def __init__(self, core: Gigguard) -> None:
+        self.busy_text = busy_text(core)
+        self.served: list[float] = []
+        self.busy: list[float] = []
+
+    def add(self, reply: Reply, seconds: float) -> None:
+        text = reply.blocks[0].text if reply.blocks and isinstance(reply.blocks[0], Section) else ""
+        (self.busy if text == self.busy_text else self.served).append(seconds)
+
+    def summary(self, elapsed: float) -> dict[str, float]:
+        every = self.served + self.busy
+        return {
+            "rate": len(every) / elapsed,
+            "p50": percentile(self.served, 0.5),
+            "p99": percentile(self.served, 0.99),
+            "busy": len(self.busy) / len(every),
+            "busy_p99": percentile(self.busy, 0.99),
+        }
 
 
 def percentile(latencies: list[float], share: float) -> float:
+    if not latencies:
+        return float("nan")
     ordered = sorted(latencies)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
 
 
 async def saturate(core: Gigguard, requests: list[Request], concurrency: int) -> dict[str, float]:
     """Closed loop: `concurrency` clients, each sending its next command as soon as answered."""
-    latencies: list[float] = []
+    timings = Timings(core)
     queue: asyncio.Queue[Request] = asyncio.Queue()
     for request in requests:
         queue.put_nowait(request)
@@ -121,29 +152,24 @@ async def saturate(core: Gigguard, requests: list[Request], concurrency: int) ->
         while not queue.empty():
             request = queue.get_nowait()
             started = time.perf_counter()
-            await core.handle(request)
-            latencies.append(time.perf_counter() - started)
+            reply = await core.handle(request)
+            timings.add(reply, time.perf_counter() - started)
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    return {
-        "rate": len(requests) / elapsed,
-        "p50": percentile(latencies, 0.5),
-        "p99": percentile(latencies, 0.99),
-    }
+    return timings.summary(time.perf_counter() - started)
 
 
 async def offered(core: Gigguard, requests: list[Request], rate: float) -> dict[str, float]:
     """Open loop: commands arrive at `rate` per second whatever the answers (as members do);
     latency counts from each command's arrival, so queueing shows up in it."""
-    latencies: list[float] = []
+    timings = Timings(core)
     running: set[asyncio.Task[None]] = set()
     start = time.perf_counter()
 
     async def one(request: Request, arrived: float) -> None:
-        await core.handle(request)
-        latencies.append(time.perf_counter() - arrived)
+        reply = await core.handle(request)
+        timings.add(reply, time.perf_counter() - arrived)
 
     for index, request in enumerate(requests):  # each command is started when it arrives
         due = start + index / rate
@@ -152,26 +178,119 @@ async def offered(core: Gigguard, requests: list[Request], rate: float) -> dict[
         running.add(task)
         task.add_done_callback(running.discard)
     await asyncio.gather(*running)
-    elapsed = time.perf_counter() - start
-    return {
-        "rate": len(requests) / elapsed,
-        "p50": percentile(latencies, 0.5),
-        "p99": percentile(latencies, 0.99),
-    }
+    return timings.summary(time.perf_counter() - start)
+
+
+class StatementCounter:
+    """SQL statements and commits on an engine (SQLAlchemy events): deterministic, unlike time."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements = self.commits = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._statement)
+        event.listen(engine.sync_engine, "commit", self._commit)
+
+    def _statement(self, *_: object) -> None:
+        self.statements += 1
+
+    def _commit(self, *_: object) -> None:
+        self.commits += 1
+
+
+COUNTED = {
+    "status": "status",
+    "done (known member)": "done {toggle}",
+    "undo": "undo {toggle}",
+    "ask": "ask {question}",
+}
+
+
+async def statements_per_command(app: App, members: int) -> dict[str, tuple[float, float]]:
+    """Each command alone, 20 times, warm caches: (statements, commits) per command."""
+    counter = StatementCounter(app.engine)
+    rng = random.Random(3)
+    found: dict[str, tuple[float, float]] = {}
+    for label, template in COUNTED.items():
+        keys = [MemberKey(PLATFORM, WORKSPACE, f"U{rng.randrange(members):07d}") for _ in range(20)]
+        for key in keys[:2]:  # warm: the policy cache, a first-time member
+            await app.core.handle(Request(Actor(key), "done communications"))
+        before = (counter.statements, counter.commits)
+        for key in keys:
+            text = template.format(toggle=rng.choice(TOGGLES), question=rng.choice(QUESTIONS))
+            await app.core.handle(Request(Actor(key), text))
+        found[label] = (
+            (counter.statements - before[0]) / len(keys),
+            (counter.commits - before[1]) / len(keys),
+        )
+    before = (counter.statements, counter.commits)
+    question_counts = getattr(app.core.services, "question_counts", None)
+    if question_counts is not None:
+        await question_counts.flush(app.core.services.uow)
+        found["(ask counts flush, per flush)"] = (
+            counter.statements - before[0],
+            counter.commits - before[1],
+        )
+    return found
 
 
 async def run(
     url: str, members: int, commands: int, concurrency: int, rate: float
-) -> tuple[dict[str, float], dict[str, float]]:
-    core, engine = build_core(url)
+) -> dict[str, dict[str, float]]:
+    app = build_core(url)
     rng = random.Random(7)
     requests = [request_for(rng, members) for _ in range(commands)]
-    for request in requests[:50]:  # warm the pool and caches
-        await core.handle(request)
     try:
-        return await saturate(core, requests, concurrency), await offered(core, requests, rate)
+        for request in requests[:50]:  # warm the pool and caches
+            await app.core.handle(request)
+        full = await saturate(app.core, requests, concurrency)
+        paced = await offered(app.core, requests, rate)
+        over = await offered(app.core, requests, 2 * full["rate"])
+        return {"saturated": full, "offered": paced, "overload": over}
     finally:
-        await engine.dispose()
+        await app.close()
+
+
+def process_worker(
+    url: str, members: int, commands: int, concurrency: int, seed: int, ready: Any, results: Any
+) -> None:
+    """One `gigguard run`-like process: its own core and pool, started with the others."""
+    app = build_core(url)
+    rng = random.Random(seed)
+    requests = [request_for(rng, members) for _ in range(commands)]
+
+    async def go() -> None:
+        for request in requests[:50]:
+            await app.core.handle(request)
+        await asyncio.to_thread(ready.wait)
+        started = time.time()
+        figures = await saturate(app.core, requests, concurrency)
+        results.put((started, time.time(), len(requests), figures["p99"], figures["busy"]))
+        await app.close()
+
+    asyncio.run(go())
+
+
+def processes(url: str, members: int, commands: int, concurrency: int, count: int) -> dict:
+    """`count` processes side by side on one database; commands/s of all of them together."""
+    context = multiprocessing.get_context("spawn")
+    ready, results = context.Barrier(count), context.Queue()
+    workers = [
+        context.Process(
+            target=process_worker,
+            args=(url, members, commands // count, concurrency, 100 + i, ready, results),
+        )
+        for i in range(count)
+    ]
+    for worker in workers:
+        worker.start()
+    found = [results.get(timeout=1800) for _ in workers]
+    for worker in workers:
+        worker.join()
+    elapsed = max(f[1] for f in found) - min(f[0] for f in found)
+    return {
+        "rate": sum(f[2] for f in found) / elapsed,
+        "p99": max(f[3] for f in found),
+        "busy": sum(f[4] for f in found) / count,
+    }
 
 
 async def postgres_url() -> str | None:
@@ -191,53 +310,113 @@ async def drop_postgres(url: str) -> None:
     await conn.close()
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak (VmHWM), not inherited from a parent like ru_maxrss."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(name: str, url: str, members: int, args: argparse.Namespace) -> None:
+    upgrade_database(url)
+    started = time.perf_counter()
+    asyncio.run(seed(url, members))
+    seeded = time.perf_counter() - started
+    floor = asyncio.run(
+        raw_floor(
+            url,
+            platform=PLATFORM,
+            workspace=WORKSPACE,
+            members=members,
+            count=args.commands,
+            concurrency=args.concurrency,
+        )
+    )
+    runs = asyncio.run(run(url, members, args.commands, args.concurrency, args.rate))
+    full, paced, over = runs["saturated"], runs["offered"], runs["overload"]
+    print(
+        f"{name:<10} {members:>7,} {seeded:>6.1f} | {floor['rate']:>6.0f} {floor['p99']:>5.1f} |"
+        f" {full['rate']:>6.0f} {full['p50']:>5.1f} {full['p99']:>6.1f}"
+        f" {floor['rate'] / full['rate']:>5.1f}x |"
+        f" {paced['rate']:>6.0f} {paced['p50']:>6.1f} {paced['p99']:>7.1f} {paced['busy']:>5.1%} |"
+        f" {over['rate']:>6.0f} {over['busy']:>6.1%} {over['busy_p99']:>7.1f} {over['p99']:>7.1f}"
+    )
+
+
+def print_statements(url: str, members: int) -> None:
+    async def go() -> dict[str, tuple[float, float]]:
+        app = build_core(url)
+        try:
+            return await statements_per_command(app, members)
+        finally:
+            await app.close()
+
+    print("\nSQL statements per command (SQLAlchemy before_cursor_execute; commits):")
+    for label, (statements, commits) in asyncio.run(go()).items():
+        print(f"  {label:<30} {statements:>5.2f} statements {commits:>5.2f} commits")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--members", default="1000,100000", help="comma-separated sizes")
     parser.add_argument("--commands", type=int, default=6000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rate", type=float, default=500.0, help="offered load, commands/s")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--processes", default="1,2", help="PostgreSQL: processes side by side")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.members.split(",")]
+    engines = args.engines.split(",")
 
-    engines: list[tuple[str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        engines.append(("sqlite", f"sqlite+aiosqlite:///{tmp}/bench.db"))
-        pg = asyncio.run(postgres_url())
-        if pg:
-            engines.append(("postgresql", pg))
-        else:
-            print("PostgreSQL not reachable on 127.0.0.1:5432: its row is skipped")
-        print(
-            f"{args.members:,} members, {args.commands:,} commands "
-            "(50% status, 30% done, 20% ask)\n"
-            f"saturated: {args.concurrency} clients back to back; "
-            f"offered: {args.rate:.0f} commands/s arriving on a schedule\n"
-        )
-        header = f"{'engine':<11} {'seed s':>7} | {'saturated cmd/s':>15} {'p50':>6} {'p99':>6} |"
-        print(header + f" {'offered cmd/s':>13} {'p50':>6} {'p99 ms':>6}")
-        try:
-            for name, url in engines:
-                upgrade_database(url)
-                started = time.perf_counter()
-                asyncio.run(seed(url, args.members))
-                seeded = time.perf_counter() - started
-                full, paced = asyncio.run(
-                    run(url, args.members, args.commands, args.concurrency, args.rate)
-                )
-                print(
-                    f"{name:<11} {seeded:>7.1f} | {full['rate']:>15.0f} {full['p50']:>6.1f} "
-                    f"{full['p99']:>6.1f} | {paced['rate']:>13.0f} {paced['p50']:>6.1f} "
-                    f"{paced['p99']:>6.1f}"
-                )
-        finally:
-            if pg:
-                asyncio.run(drop_postgres(pg))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"\npeak RSS of this process: {peak_mb:.0f} MB (targets: >= 500 cmd/s saturated, "
-        "p99 <= 50 ms at 500 cmd/s offered, RSS < 250 MB)"
+        f"{args.commands:,} commands (50% status, 30% done, 20% ask); saturated: "
+        f"{args.concurrency} clients back to back; offered: {args.rate:.0f} commands/s on a "
+        "schedule; overload: twice the saturated rate offered. floor: raw SQL, same mix, "
+        f"{args.concurrency} clients; ratio = floor / saturated. Latencies in ms.\n"
+    )
+    print(
+        f"{'engine':<10} {'members':>7} {'seed s':>6} | {'floor':>6} {'p99':>5} |"
+        f" {'sat/s':>6} {'p50':>5} {'p99':>6} {'ratio':>6} |"
+        f" {'off/s':>6} {'p50':>6} {'p99':>7} {'busy':>5} |"
+        f" {'2x/s':>6} {'busy':>6} {'busyp99':>7} {'srv p99':>7}"
+    )
+    for name in engines:
+        for members in sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                url = (
+                    f"sqlite+aiosqlite:///{tmp}/bench.db"
+                    if name == "sqlite"
+                    else asyncio.run(postgres_url())
+                )
+                if url is None:
+                    print(f"{name}: not reachable on 127.0.0.1:5432, skipped")
+                    break
+                try:
+                    measure(name, url, members, args)
+                    if name == "sqlite" and members == sizes[0]:
+                        print_statements(url, members)
+                        print()
+                    if name == "postgresql" and members == sizes[-1]:
+                        print_statements(url, members)
+                        rows = [
+                            (n, processes(url, members, args.commands, args.concurrency, n))
+                            for n in (int(c) for c in args.processes.split(","))
+                        ]
+                        print("\nPostgreSQL, processes side by side (saturated, all together):")
+                        for n, row in rows:
+                            print(
+                                f"  {n} process(es): {row['rate']:>6.0f} cmd/s, worst p99 "
+                                f"{row['p99']:.1f} ms, busy {row['busy']:.1%}"
+                            )
+                finally:
+                    if name == "postgresql":
+                        asyncio.run(drop_postgres(url))
+    print(
+        f"\npeak RSS of this process: {peak_rss_mb():.0f} MB (targets: >= 500 cmd/s saturated, "
+        "p99 <= 50 ms at 500 cmd/s offered, RSS <= 250 MB)"
     )
 
 

@@ -8,8 +8,9 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.database import create_engine, session_factory
+from bot.database import session_factory, settings_engine
 from bot.settings import Settings
+from core.admission import Admission
 from core.clock import Clock, SystemClock
 from core.commands.context import Services
 from core.delivery.pacing import PaceBook, load_pacing
@@ -19,6 +20,7 @@ from core.knowledge import load_knowledge
 from core.metrics import Metrics, NoMetrics
 from core.ports import MemberDirectory
 from core.service import Gigguard
+from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 
 
@@ -28,6 +30,8 @@ class App:
     engine: AsyncEngine
 
     async def close(self) -> None:
+        """Write the question counts still in memory, then close the database connections."""
+        await self.core.services.question_counts.flush(self.core.services.uow)
         await self.engine.dispose()
 
 
@@ -46,10 +50,11 @@ def build_app(
     when one trained for the same knowledge already exists (training takes about a second)."""
     knowledge = load_knowledge(overrides=settings.knowledge_dir)
     pacing = load_pacing()
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or settings_engine(settings)
+    policies = PolicyCache(ttl=settings.policy_cache_seconds)
     services = Services(
         knowledge=knowledge,
-        uow=partial(SqlUnitOfWork, session_factory(engine)),
+        uow=partial(SqlUnitOfWork, session_factory(engine), policy_cache=policies),
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),
         metrics=metrics or NoMetrics(),
@@ -57,4 +62,9 @@ def build_app(
         directories=dict(directories or {}),
         paces=PaceBook(pacing, ceiling=settings.max_send_rate),
     )
-    return App(core=Gigguard(services), engine=engine)
+    admission = Admission(
+        limit=settings.command_slots,
+        queue=settings.command_queue,
+        max_wait=settings.busy_after_seconds,
+    )
+    return App(core=Gigguard(services, admission=admission), engine=engine)

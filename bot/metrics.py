@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 
-from core.metrics import COMMANDS_HANDLED, DELIVERIES, FAQ_DECLINES, RATE_LIMIT_WAITS
+from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED, DELIVERIES, FAQ_DECLINES, RATE_LIMIT_WAITS
 
 PREFIX = "gigguard_"
 
 COUNTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     COMMANDS_HANDLED: ("Commands handled, by subcommand and platform.", ("command", "platform")),
+    COMMANDS_BUSY: ("Commands refused as busy (admission control).", ("command", "platform")),
     FAQ_DECLINES: ("Questions the FAQ declined to answer.", ("platform",)),
     DELIVERIES: ("Outgoing messages, by outcome (sent, failed, ...).", ("platform", "outcome")),
     RATE_LIMIT_WAITS: ("Times a platform rate limit made us wait.", ("platform",)),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from adapters.console.repl import run_console
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
-from bot.database import create_engine
+from bot.database import settings_engine
 from bot.delivery import delivery_directories, delivery_messengers, run_worker
 from bot.fatal import ConfigurationError
 from bot.health import AdapterStatus
@@ -142,7 +142,7 @@ async def run_adapters(
         _discord_config(settings, adapters.reporter("discord")) if "discord" in chosen else None
     )
     log.info("starting adapters: %s", ", ".join(chosen))
-    engine = create_engine(settings.database_url)
+    engine = settings_engine(settings)
     # Single-token mode sends with SLACK_BOT_TOKEN; OAuth mode with each installation's token.
     store, slack_tokens = _slack_installations(slack, engine)
     app = build_app(settings, metrics=metrics, engine=engine)
@@ -174,7 +174,10 @@ async def run_adapters(
     messengers = delivery_messengers(
         chosen, slack=slack, slack_tokens=slack_tokens, discord_client=discord_client
     )
-    graceful: list[Graceful] = []
+    counts = app.core.services.question_counts
+    graceful: list[Graceful] = [
+        partial(counts.flush_every, app.core.services.uow, seconds=settings.faq_count_flush_seconds)
+    ]
     if messengers:
         graceful.append(partial(run_worker, app, messengers))
     if settings.http_port is not None:

@@ -7,10 +7,16 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from core.delivery.pacing import DEFAULT_CEILING
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/gigguard.db"
+# SQLite has one writer: one pooled connection queues writers fairly in asyncio, and a few
+# commands at once keep the FAQ's CPU work overlapping the database's. PostgreSQL serves many
+# connections; each process keeps two beyond its command slots for the background tasks.
+SQLITE_POOL, SQLITE_COMMANDS = 1, 8
+POSTGRES_COMMANDS, POSTGRES_SPARE_CONNECTIONS = 10, 2
 
 
 class Settings(BaseSettings):
@@ -29,6 +35,21 @@ class Settings(BaseSettings):
     # The most messages per second the worker sends to one workspace, whatever pace it learns.
     max_send_rate: float = Field(
         DEFAULT_CEILING, gt=0, le=1000, validation_alias="GIGGUARD_MAX_SEND_RATE"
+    )
+
+    # Load: commands running at once, how many may wait and for how long before "busy".
+    max_commands: int | None = Field(None, ge=1, validation_alias="GIGGUARD_MAX_COMMANDS")
+    command_queue: int = Field(200, ge=0, validation_alias="GIGGUARD_COMMAND_QUEUE")
+    busy_after_seconds: float = Field(0.5, ge=0, validation_alias="GIGGUARD_BUSY_AFTER_SECONDS")
+    db_pool_size: int | None = Field(None, ge=1, validation_alias="GIGGUARD_DB_POOL_SIZE")
+    db_pool_timeout: float = Field(10.0, gt=0, validation_alias="GIGGUARD_DB_POOL_TIMEOUT")
+    # Question counts per FAQ topic are written in batches: a crash loses at most this long.
+    faq_count_flush_seconds: float = Field(
+        30.0, gt=0, validation_alias="GIGGUARD_FAQ_COUNT_FLUSH_SECONDS"
+    )
+    # Policy updates recorded by another process are seen here at most this much later.
+    policy_cache_seconds: float = Field(
+        10.0, ge=0, validation_alias="GIGGUARD_POLICY_CACHE_SECONDS"
     )
 
     # Slack
@@ -56,6 +77,22 @@ class Settings(BaseSettings):
     # Broadcasts to "all"/"pending" also reach members who never used the bot; needs the
     # privileged Server Members intent switched on in the developer portal.
     discord_member_list: bool = Field(False, validation_alias="GIGGUARD_DISCORD_MEMBER_LIST")
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return make_url(self.database_url).get_backend_name() == "sqlite"
+
+    @property
+    def command_slots(self) -> int:
+        if self.max_commands is not None:
+            return self.max_commands
+        return SQLITE_COMMANDS if self.uses_sqlite else POSTGRES_COMMANDS
+
+    @property
+    def pool_size(self) -> int:
+        if self.db_pool_size is not None:
+            return self.db_pool_size
+        return SQLITE_POOL if self.uses_sqlite else self.command_slots + POSTGRES_SPARE_CONNECTIONS
 
     @property
     def slack_moderator_ids(self) -> frozenset[str]:

@@ -6,6 +6,7 @@ from typing import Protocol
 
 # Counter names, with the labels each one takes.
 COMMANDS_HANDLED = "commands_handled"  # command, platform
+COMMANDS_BUSY = "commands_busy"  # command, platform: refused by admission control
 FAQ_DECLINES = "faq_declines"  # platform
 DELIVERIES = "deliveries"  # platform, outcome
 RATE_LIMIT_WAITS = "rate_limit_waits"  # platform

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
@@ -106,7 +106,9 @@ class CommunityStatsRepository(Protocol):
 class FaqStatsRepository(Protocol):
     """Per-topic question counts for moderators. Never who asked, never the question text."""
 
-    async def count_question(self, *, platform: str, workspace: str, topic: str | None) -> None: ...
+    async def add_counts(self, counts: Mapping[tuple[str, str, str | None], int]) -> None:
+        """Add counts per (platform, community, topic; None for declined), in one write."""
+        ...
 
     async def topic_counts(self, *, platform: str, workspace: str) -> dict[str | None, int]: ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from core.admission import Admission, Busy
 from core.commands.ask import Answer, answer_question
 from core.commands.catalog import build_registry
 from core.commands.context import CommandContext, Services
@@ -13,7 +14,7 @@ from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
 from core.identity import MemberKey
 from core.knowledge import Knowledge
-from core.metrics import COMMANDS_HANDLED
+from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
 from core.replies import Reply, Section
 from core.requests import Actor, Origin, Request
 from core.text import clean_input, encodable, quote
@@ -22,9 +23,11 @@ log = logging.getLogger(__name__)
 
 
 class Gigguard:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, admission: Admission | None = None) -> None:
+        """`admission` bounds how many commands run at once (None: no bound, for tests)."""
         self.services = services
         self.registry: Registry = build_registry(services.knowledge)
+        self.admission = admission
 
     @property
     def knowledge(self) -> Knowledge:
@@ -59,15 +62,26 @@ class Gigguard:
                 )
                 return self._error(self.knowledge.message("moderator_only", command=spec.name))
             platform = request.actor.key.platform
-            self.services.metrics.count(COMMANDS_HANDLED, command=spec.name, platform=platform)
-            reply = await spec.handler(CommandContext(request, self.services), args)
-            await self._note_community(request.actor)
-            return reply
+            if self.admission is None:
+                return await self._run(spec, args, request)
+            try:
+                async with self.admission.slot():
+                    return await self._run(spec, args, request)
+            except Busy:
+                self.services.metrics.count(COMMANDS_BUSY, command=spec.name, platform=platform)
+                return self._error(self.knowledge.message("busy"))
         except UserInputError as exc:
             return self._error(str(exc))
         except StorageError:
             log.exception("storage failure while handling a request")
             return self._error(self.knowledge.message("storage_error"))
+
+    async def _run(self, spec: CommandSpec, args: str, request: Request) -> Reply:
+        platform = request.actor.key.platform
+        self.services.metrics.count(COMMANDS_HANDLED, command=spec.name, platform=platform)
+        reply = await spec.handler(CommandContext(request, self.services), args)
+        await self._note_community(request.actor)
+        return reply
 
     async def _note_community(self, actor: Actor) -> None:
         """A member seen in a server counts in that server's stats and audiences (Discord)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import replace
 from types import TracebackType
 from typing import Self
@@ -238,9 +239,9 @@ class InMemoryFaqStats:
     def __init__(self, uow: InMemoryUnitOfWork) -> None:
         self._uow = uow
 
-    async def count_question(self, *, platform: str, workspace: str, topic: str | None) -> None:
-        ident = (platform, workspace, topic)
-        self._uow.topic_counts[ident] = self._uow.topic_counts.get(ident, 0) + 1
+    async def add_counts(self, counts: Mapping[tuple[str, str, str | None], int]) -> None:
+        for ident, n in counts.items():
+            self._uow.topic_counts[ident] = self._uow.topic_counts.get(ident, 0) + n
 
     async def topic_counts(self, *, platform: str, workspace: str) -> dict[str | None, int]:
         return {

@@ -73,10 +73,8 @@ async def ask(ctx: CommandContext, args: str) -> Reply:
     found = ctx.services.faq.match(question)
     if found.kind is MatchKind.DECLINE:
         ctx.services.metrics.count(FAQ_DECLINES, platform=key.platform)
-    if found.kind is not MatchKind.GREETING:
-        async with ctx.services.uow() as uow:
-            await uow.faq_stats.count_question(
-                platform=key.platform, workspace=ctx.request.actor.scope, topic=found.topic
-            )
-            await uow.commit()
+    if found.kind is not MatchKind.GREETING:  # counted in memory, written in batches
+        ctx.services.question_counts.add(
+            platform=key.platform, workspace=ctx.request.actor.scope, topic=found.topic
+        )
     return compose_answer(ctx.knowledge, found, community=community)

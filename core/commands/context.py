@@ -12,6 +12,7 @@ from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
 from core.metrics import Metrics, NoMetrics
 from core.ports import MemberDirectory, UnitOfWorkFactory
+from core.question_counts import QuestionCounts
 from core.requests import Request
 
 
@@ -27,6 +28,7 @@ class Services:
     metrics: Metrics = field(default_factory=NoMetrics)
     # What the delivery worker learned of each workspace's rate limit; the preview's ETA.
     paces: PaceBook = field(default_factory=PaceBook.published_figures)
+    question_counts: QuestionCounts = field(default_factory=QuestionCounts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ identified; the weekly trend is also attached as a chart.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from core.charts import bar_chart
 from core.commands.context import CommandContext
@@ -85,7 +86,8 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
             )
             for guide in ctx.knowledge.toggle_marketplaces()
         ]
-        topics = await uow.faq_stats.topic_counts(**scope)
+        topics = Counter(await uow.faq_stats.topic_counts(**scope))
+    topics.update(ctx.services.question_counts.pending(**scope))  # not yet written
     group = progress.members
 
     overview = [

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy import delete, func, literal, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    String,
+    cast,
+    delete,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -16,6 +28,9 @@ from core.identity import MemberKey
 from core.status import MemberProfile, MemberTraces, ToggleCounts, ToggleRecord
 from core.storage import personal_data
 from core.storage.community import in_community, is_member
+from core.storage.driver_errors import is_driver_error
+from core.storage.memo import MemberMemo
+from core.storage.policy_cache import PolicyCache
 from core.storage.sql_delivery import (
     SqlBroadcastRepository,
     SqlReminderRepository,
@@ -34,12 +49,29 @@ from core.storage.tables import (
 )
 from core.storage.upsert import upsert
 
+TopicKey = tuple[str, str, str | None]  # (platform, community, topic or None for declined)
+
 DECLINED_TOPIC = ""
 
 
+def _sortable(key: TopicKey) -> tuple[str, str, str]:
+    """Rows in one order in every batch, so two processes flushing at once cannot deadlock."""
+    platform, workspace, topic = key
+    return platform, workspace, topic or DECLINED_TOPIC
+
+
+def _replace_toggle(insert: Any) -> Any:
+    """On a toggle already recorded, the new state and time replace the old."""
+    return insert.on_conflict_do_update(
+        index_elements=["member_id", "marketplace", "toggle"],
+        set_={"off": insert.excluded.off, "recorded_at": insert.excluded.recorded_at},
+    )
+
+
 class SqlMemberRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, memo: MemberMemo) -> None:
         self._session = session
+        self._memo = memo
 
     async def _member(self, key: MemberKey) -> Member | None:
         result = await self._session.execute(select(Member).where(is_member(key)))
@@ -72,36 +104,60 @@ class SqlMemberRepository:
         )
 
     async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
-        # Plain columns, not ORM objects: this runs on every status, guide and done.
-        result = await self._session.execute(
+        """One statement for the toggles and the communities of the member: `latest_for` then
+        needs no query of its own (plain columns, not ORM objects: this runs on every status)."""
+        toggles = (
             select(
                 col(ToggleStatus.marketplace),
                 col(ToggleStatus.toggle),
                 col(ToggleStatus.off),
                 col(ToggleStatus.recorded_at),
+                cast(null(), String).label("community"),
             )
             .join(Member)
             .where(is_member(key))
         )
-        return [
-            ToggleRecord(marketplace=m, toggle=t, off=off, recorded_at=as_utc(at))
-            for m, t, off, at in result.tuples()
-        ]
+        communities = (
+            select(
+                cast(null(), String),
+                cast(null(), String),
+                cast(null(), Boolean),
+                cast(null(), DateTime(timezone=True)),
+                col(MemberCommunity.community),
+            )
+            .join(Member)
+            .where(is_member(key))
+        )
+        result = await self._session.execute(union_all(toggles, communities))
+        records: list[ToggleRecord] = []
+        joined: list[str] = []
+        for marketplace, toggle, off, at, community in result.tuples():
+            if community is None:
+                records.append(ToggleRecord(marketplace, toggle, off, as_utc(at)))
+            else:
+                joined.append(community)
+        self._memo.communities[key] = sorted(joined)
+        return records
 
     async def set_toggle(
         self, key: MemberKey, *, marketplace: str, toggle: str, off: bool, at: dt.datetime
     ) -> None:
+        """One statement for a known member; a new one is created first (two more)."""
+        columns = ["member_id", "marketplace", "toggle", "off", "recorded_at"]
+        known = select(
+            col(Member.id),
+            literal(marketplace, String),
+            literal(toggle, String),
+            literal(off, Boolean),
+            literal(at, DateTime(timezone=True)),
+        ).where(is_member(key))
+        insert = upsert(self._session, ToggleStatus)
+        result = await self._session.execute(_replace_toggle(insert.from_select(columns, known)))
+        if getattr(result, "rowcount", 0):
+            return
         member_id = await self._member_id(key, at)
-        await self._session.execute(
-            upsert(self._session, ToggleStatus)
-            .values(
-                member_id=member_id, marketplace=marketplace, toggle=toggle, off=off, recorded_at=at
-            )
-            .on_conflict_do_update(
-                index_elements=["member_id", "marketplace", "toggle"],
-                set_={"off": off, "recorded_at": at},
-            )
-        )
+        values = {"marketplace": marketplace, "toggle": toggle, "off": off, "recorded_at": at}
+        await self._session.execute(_replace_toggle(insert.values(member_id=member_id, **values)))
 
     async def traces(self, key: MemberKey) -> MemberTraces:
         return await personal_data.traces(self._session, key)
@@ -199,13 +255,19 @@ class SqlFaqStatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def count_question(self, *, platform: str, workspace: str, topic: str | None) -> None:
+    async def add_counts(self, counts: Mapping[TopicKey, int]) -> None:
+        """Add a batch of per-topic question counts in one statement."""
+        if not counts:
+            return
+        rows = [
+            {"platform": p, "workspace": w, "topic": topic or DECLINED_TOPIC, "count": n}
+            for (p, w, topic), n in sorted(counts.items(), key=lambda item: _sortable(item[0]))
+        ]
+        insert = upsert(self._session, FaqTopicCount).values(rows)
         await self._session.execute(
-            upsert(self._session, FaqTopicCount)
-            .values(platform=platform, workspace=workspace, topic=topic or DECLINED_TOPIC, count=1)
-            .on_conflict_do_update(
+            insert.on_conflict_do_update(
                 index_elements=["platform", "workspace", "topic"],
-                set_={"count": col(FaqTopicCount.count) + 1},
+                set_={"count": col(FaqTopicCount.count) + insert.excluded.count},
             )
         )
 
@@ -218,22 +280,28 @@ class SqlFaqStatsRepository:
         return {(row.topic or None): row.count for row in result.scalars()}
 
 
-# What a lost database raises: SQLAlchemy's errors, and asyncpg's raw connection errors
-# (ConnectionRefusedError, TimeoutError, ... are OSErrors) that SQLAlchemy lets through.
-DRIVER_ERRORS = (SQLAlchemyError, OSError)
-
-
 class SqlUnitOfWork:
-    """One session, one transaction. Driver errors surface as StorageError, rolled back."""
+    """One session, one transaction. Driver errors surface as StorageError, rolled back.
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    `policy_cache` is shared by every unit of work of a process (see policy_cache.py); without
+    one, each unit of work reads the policy updates afresh.
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        policy_cache: PolicyCache | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self._policy_cache = policy_cache or PolicyCache(ttl=0)
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
-        self.members = SqlMemberRepository(self._session)
+        self._memo = MemberMemo()
+        self.members = SqlMemberRepository(self._session, self._memo)
         self.faq_stats = SqlFaqStatsRepository(self._session)
-        self.policy = SqlPolicyUpdateRepository(self._session)
+        self.policy = SqlPolicyUpdateRepository(self._session, self._policy_cache, self._memo)
         self.stats = SqlCommunityStats(self._session)
         self.reminders = SqlReminderRepository(self._session)
         self.broadcasts = SqlBroadcastRepository(self._session)
@@ -247,18 +315,23 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            try:
-                await self._session.rollback()
-            finally:
-                await self._session.close()
-        except DRIVER_ERRORS as lost:  # the connection went with the database
-            if exc is None:
-                raise StorageError("the database connection was lost", lost) from lost
-        if isinstance(exc, DRIVER_ERRORS):
+            await self._session.rollback()
+            await self._session.close()
+        except BaseException as cleanup:
+            if not is_driver_error(cleanup):
+                raise
+            # The connection is gone: drop it from the pool rather than return it.
+            await self._session.invalidate()
+            if exc is None or not is_driver_error(exc):
+                raise StorageError("the database connection failed", cleanup) from cleanup
+        if exc is not None and is_driver_error(exc):
             raise StorageError("the database could not complete the request", exc) from exc
 
     async def commit(self) -> None:
         try:
             await self._session.commit()
-        except DRIVER_ERRORS as exc:
-            raise StorageError("the database could not save the change", exc) from exc
+        except BaseException as exc:
+            if is_driver_error(exc):
+                raise StorageError("the database could not save the change", exc) from exc
+            raise
+        self._policy_cache.forget(self._memo.changed_policies)

@@ -12,7 +12,9 @@ from sqlmodel import col
 from core.identity import MemberKey
 from core.policy import PolicyUpdate
 from core.storage.community import is_member
-from core.storage.tables import Member, MemberCommunity, ToggleStatus, as_utc
+from core.storage.memo import MemberMemo
+from core.storage.policy_cache import PolicyCache, policy_update
+from core.storage.tables import Member, MemberCommunity, ToggleStatus
 from core.storage.tables import PolicyUpdate as PolicyUpdateRow
 
 
@@ -38,22 +40,11 @@ def current_off(owner: Any = Member) -> ColumnElement[bool]:
     return col(ToggleStatus.off).is_(True) & ~superseded(owner)
 
 
-def _model(row: PolicyUpdateRow) -> PolicyUpdate:
-    assert row.id is not None
-    return PolicyUpdate(
-        id=row.id,
-        platform=row.platform,
-        workspace=row.workspace,
-        marketplace=row.marketplace,
-        note=row.note,
-        source=row.source,
-        created_at=as_utc(row.created_at),
-    )
-
-
 class SqlPolicyUpdateRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: PolicyCache, memo: MemberMemo) -> None:
         self._session = session
+        self._cache = cache
+        self._memo = memo
 
     async def add(
         self,
@@ -76,6 +67,7 @@ class SqlPolicyUpdateRepository:
         self._session.add(row)
         await self._session.flush()
         assert row.id is not None
+        self._memo.changed_policies.add((platform, workspace))
         return row.id
 
     async def recent(self, *, platform: str, workspace: str, limit: int) -> list[PolicyUpdate]:
@@ -88,22 +80,14 @@ class SqlPolicyUpdateRepository:
             .order_by(col(PolicyUpdateRow.created_at).desc(), col(PolicyUpdateRow.id).desc())
             .limit(limit)
         )
-        return [_model(row) for row in rows]
+        return [policy_update(row) for row in rows]
 
     async def latest_for(self, key: MemberKey) -> dict[str, PolicyUpdate]:
-        member = select(col(Member.id)).where(is_member(key))
-        communities = select(col(MemberCommunity.community)).where(
-            col(MemberCommunity.member_id).in_(member)
-        )
-        rows = await self._session.scalars(
-            select(PolicyUpdateRow)
-            .where(
-                col(PolicyUpdateRow.platform) == key.platform,
-                or_(
-                    col(PolicyUpdateRow.workspace) == key.workspace,
-                    col(PolicyUpdateRow.workspace).in_(communities),
-                ),
+        communities = self._memo.communities.get(key)
+        if communities is None:  # not read with the member's toggles in this unit of work
+            communities = list(
+                await self._session.scalars(
+                    select(col(MemberCommunity.community)).join(Member).where(is_member(key))
+                )
             )
-            .order_by(col(PolicyUpdateRow.created_at), col(PolicyUpdateRow.id))
-        )
-        return {row.marketplace: _model(row) for row in rows}  # the newest wins
+        return await self._cache.latest(self._session, key.platform, [key.workspace, *communities])

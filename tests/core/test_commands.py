@@ -280,6 +280,8 @@ async def test_ask_answers_with_source_and_offers_alternatives(
     assert "January 5, 2026" in render_plain(reply)
     assert reply.context and "last checked" in reply.context
     assert "ask not-retroactive" in [b.command for b in reply.buttons]
+    assert store.topic_counts == {}  # counted in memory, written by the periodic flush
+    assert await core.services.question_counts.flush(core.services.uow) == 1
     assert store.topic_counts == {("console", "w1", "older-data"): 1}  # a count, never who asked
 
 

@@ -113,14 +113,14 @@ async def test_toggle_counts_per_community(uow: UnitOfWorkFactory) -> None:
 
 
 async def test_faq_counts_are_per_topic_only(uow: UnitOfWorkFactory, engine: AsyncEngine) -> None:
-    async with uow() as work:
-        for topic in ("what-changed", "what-changed", None):
-            await work.faq_stats.count_question(platform="slack", workspace="T1", topic=topic)
-        await work.commit()
+    for batch in ({("slack", "T1", "what-changed"): 2, ("slack", "T1", None): 1},) * 2:
+        async with uow() as work:
+            await work.faq_stats.add_counts(batch)  # the second batch adds to the first
+            await work.commit()
     async with uow() as work:
         assert await work.faq_stats.topic_counts(platform="slack", workspace="T1") == {
-            "what-changed": 2,
-            None: 1,
+            "what-changed": 4,
+            None: 2,
         }
     async with engine.connect() as conn:
         columns = await conn.run_sync(

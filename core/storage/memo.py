@@ -1,0 +1,16 @@
+"""What one unit of work already learned, so its repositories do not ask the database twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.identity import MemberKey
+
+
+@dataclass(slots=True)
+class MemberMemo:
+    # Read together with a member's toggles: the communities they used the bot in.
+    communities: dict[MemberKey, list[str]] = field(default_factory=dict)
+    # (platform, community) whose policy updates this unit of work changed: forgotten by the
+    # policy cache once the change is committed.
+    changed_policies: set[tuple[str, str]] = field(default_factory=set)

@@ -1,0 +1,87 @@
+"""SQL statements per command, counted on a real engine (deterministic, unlike times).
+
+The budget (issue 17): `status` one read; `done`/`undo` one short transaction (two statements
+for a known member); `ask` nothing on its path, its count written by the periodic flush in one
+statement; policy updates read once per community until one is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from functools import partial
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.database import create_engine, session_factory
+from core.commands.context import Services
+from core.identity import MemberKey
+from core.knowledge import load_knowledge
+from core.render_text import render_plain
+from core.requests import Actor, Request
+from core.service import Gigguard
+from core.storage.policy_cache import PolicyCache
+from core.storage.sql import SqlUnitOfWork
+from tests.fakes import FixedFaq, ManualClock
+
+ALICE = MemberKey("slack", "T1", "alice")
+MOD = MemberKey("slack", "T1", "mod")
+
+
+class Counted:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements = 0
+        self.commits = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._statement)
+        event.listen(engine.sync_engine, "commit", self._commit)
+
+    def _statement(self, *_: object) -> None:
+        self.statements += 1
+
+    def _commit(self, *_: object) -> None:
+        self.commits += 1
+
+    async def of(self, core: Gigguard, text: str, who: MemberKey = ALICE) -> tuple[int, int]:
+        before = (self.statements, self.commits)
+        reply = await core.handle(Request(Actor(who, is_moderator=who == MOD), text))
+        assert "couldn't" not in render_plain(reply)
+        return self.statements - before[0], self.commits - before[1]
+
+
+@pytest.fixture
+async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
+    built = create_engine(any_database_url)
+    yield built
+    await built.dispose()
+
+
+@pytest.fixture
+def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
+    uow = partial(SqlUnitOfWork, session_factory(engine), policy_cache=PolicyCache(ttl=3600))
+    return Gigguard(Services(load_knowledge(), uow, FixedFaq(), clock))
+
+
+async def test_statements_per_command(core: Gigguard, engine: AsyncEngine) -> None:
+    count = Counted(engine)
+    assert await count.of(core, "status") == (2, 0)  # toggles + the community's policy updates
+    assert await count.of(core, "status") == (1, 0)  # policy updates now come from the cache
+    assert await count.of(core, "done communications") == (4, 1)  # a new member: created first
+    assert await count.of(core, "done work-product") == (2, 1)  # upsert + read, one transaction
+    assert await count.of(core, "undo work-product") == (2, 1)
+    assert await count.of(core, "ask what changed") == (0, 0)  # counted in memory
+    assert await count.of(core, "ask what changed") == (0, 0)
+    before = count.statements
+    assert await core.services.question_counts.flush(core.services.uow) == 2
+    assert count.statements - before == 1  # every pending count in one statement
+
+
+async def test_a_policy_update_recorded_here_is_seen_at_once(
+    core: Gigguard, engine: AsyncEngine
+) -> None:
+    count = Counted(engine)
+    await count.of(core, "done communications")
+    assert await count.of(core, "status") == (1, 0)
+    await count.of(core, "policy-update upwork Upwork changed its settings page", who=MOD)
+    assert await count.of(core, "status") == (2, 0)  # the cache entry was dropped on commit
+    assert "re-check" in render_plain(await core.handle(Request(Actor(ALICE), "status"))).lower()
