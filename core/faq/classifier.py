@@ -1,162 +1,99 @@
-"""A learned FAQ engine: multinomial logistic regression over TF-IDF features.
+"""The FAQ engine: the trained model's topic probabilities, plus community topics by phrasing.
 
-It is trained at start-up (about a second) on the index phrasings, the labelled question
-sets and hand-written near-misses, with one extra class, "off-topic", for everything the
-bot must decline. The lexical engine's analysis (concepts, off-topic intents, scope gate)
-is part of the features, so the model learns how far to trust each signal instead of
-obeying it: on questions by new authors it generalises better than the gates alone
-(bench/README.md, leave-one-set-out).
+Community topics (GIGGUARD_KNOWLEDGE_DIR faq.yaml) arrive at run time with a few phrasings
+and are not in the artifact. Rather than retraining at start-up, their phrasings are
+vectorised with the model's own features, and a question close enough to one of them
+(cosine >= `community_similarity`) gets that topic: a nearest-phrasing matcher in front of
+the classifier, built in milliseconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
 
+from core.faq.dataset import FaqSettings
 from core.faq.engine import FaqMatch, MatchKind
-from core.faq.features import Featurizer
-from core.faq.lexicon import ClassifierSettings
-from core.faq.text import is_junk
+from core.faq.model import OFF_TOPIC, FaqModel, Sparse
+from core.faq.text import is_junk, tokenize
 
-OFF_TOPIC = ""  # the class of questions to decline; topic ids are never empty
 _MAX_ALTERNATIVES = 2
-_MAX_ITERATIONS = 300
-_MEMORY = 7  # L-BFGS correction pairs kept
-_TOLERANCE = 1e-6  # stop when an iteration lowers the loss by less than this share
-
-Matrix = NDArray[np.float64]
-Loss = Callable[[Matrix], tuple[float, Matrix]]
 
 
-def _softmax(z: Matrix) -> Matrix:
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    out: Matrix = e / e.sum(axis=-1, keepdims=True)
-    return out
+class PhrasingMatcher:
+    """Cosine similarity of a question to each topic's phrasings, in the model's features."""
 
+    def __init__(self, model: FaqModel, phrasings: Mapping[str, Sequence[str]]) -> None:
+        rows = [(topic, model.vectorize(text)) for topic, texts in phrasings.items() for text in texts]
+        used = sorted({int(c) for _, (columns, _) in rows for c in columns})
+        self._position = {column: i for i, column in enumerate(used)}
+        self._matrix = np.zeros((len(rows), len(used)), dtype=np.float32)
+        for i, (_, (columns, values)) in enumerate(rows):
+            self._matrix[i, [self._position[int(c)] for c in columns]] = values
+        self._topics = [topic for topic, _ in rows]
+        self._blocks = len(model.blocks)
 
-def _dot(a: Matrix, b: Matrix) -> float:
-    # Not a BLAS dot: OpenBLAS threads spinning on a busy machine made training 10x slower.
-    return float(np.multiply(a, b).sum())
-
-
-def _lbfgs(loss: Loss, start: Matrix, iterations: int) -> Matrix:
-    """Limited-memory BFGS with a backtracking line search (Nocedal & Wright, alg. 7.4).
-
-    A few lines of numpy instead of scipy.optimize: its Fortran L-BFGS-B spends seconds
-    in bookkeeping on a million weights and keeps twenty copies of them.
-    """
-    x = start
-    value, grad = loss(x)
-    history: list[tuple[Matrix, Matrix, float]] = []
-    for _ in range(iterations):
-        direction = -grad
-        alphas = []
-        for s, y, rho in reversed(history):
-            alpha = rho * _dot(s, direction)
-            direction -= alpha * y
-            alphas.append(alpha)
-        if history:
-            s, y, _ = history[-1]
-            direction *= _dot(s, y) / _dot(y, y)
-        for (s, y, rho), alpha in zip(history, reversed(alphas), strict=True):
-            direction += s * (alpha - rho * _dot(y, direction))
-        slope = _dot(grad, direction)
-        if slope >= 0:  # not a descent direction: restart from the gradient
-            history.clear()
-            direction, slope = -grad, -_dot(grad, grad)
-        step = 1.0 if history else 1.0 / max(1.0, float(np.abs(grad).max()))
-        while True:
-            candidate = x + step * direction
-            new_value, new_grad = loss(candidate)
-            if new_value <= value + 1e-4 * step * slope or step < 1e-10:
-                break
-            step *= 0.5
-        s, y = candidate - x, new_grad - grad
-        sy = _dot(s, y)
-        if sy > 1e-10:
-            history.append((s, y, 1.0 / sy))
-            del history[:-_MEMORY]
-        converged = value - new_value <= _TOLERANCE * max(abs(value), 1.0)
-        x, value, grad = candidate, new_value, new_grad
-        if converged:
-            break
-    return x
-
-
-def train_softmax(
-    x: csr_matrix, labels: NDArray[np.int64], weights: Matrix, classes: int, c: float
-) -> tuple[Matrix, Matrix]:
-    """Minimise c * sum(weight * cross-entropy) + |W|^2 / 2 (bias unpenalised).
-
-    The objective is scikit-learn's LogisticRegression(C=c), which the bench compared.
-    """
-    features = x.shape[1]
-    onehot = np.zeros((x.shape[0], classes))
-    onehot[np.arange(x.shape[0]), labels] = 1.0
-    xt = x.T.tocsr()
-
-    def loss(flat: Matrix) -> tuple[float, Matrix]:
-        w = flat[: features * classes].reshape(features, classes)
-        b = flat[features * classes :]
-        z = x @ w + b
-        z -= z.max(axis=1, keepdims=True)
-        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        value = -c * float((weights * (onehot * log_p).sum(axis=1)).sum())
-        value += 0.5 * float((w * w).sum())
-        residual = c * weights[:, None] * (np.exp(log_p) - onehot)
-        grad_w = xt @ residual + w
-        return value, np.concatenate([grad_w.ravel(), residual.sum(axis=0)])
-
-    flat = _lbfgs(loss, np.zeros(features * classes + classes), _MAX_ITERATIONS)
-    return flat[: features * classes].reshape(features, classes), flat[features * classes :]
+    def nearest(self, vector: Sparse) -> tuple[str | None, float]:
+        """The topic of the most similar phrasing and that similarity (0..1)."""
+        columns, values = vector
+        query = np.zeros(self._matrix.shape[1], dtype=np.float32)
+        for column, value in zip(columns.tolist(), values.tolist(), strict=True):
+            position = self._position.get(column)
+            if position is not None:
+                query[position] = value
+        if not self._topics:
+            return None, 0.0
+        # Each block is unit-length, so the full vector's squared norm is the block count.
+        scores = self._matrix @ query / self._blocks
+        best = int(np.argmax(scores))
+        return self._topics[best], float(scores[best])
 
 
 class ClassifierFaqEngine:
     def __init__(
-        self,
-        *,
-        featurizer: Featurizer,
-        classes: Sequence[str],
-        weights: Matrix,
-        bias: Matrix,
-        settings: ClassifierSettings,
+        self, *, model: FaqModel, settings: FaqSettings, community: PhrasingMatcher | None = None
     ) -> None:
-        self._featurizer = featurizer
-        self._classes = tuple(classes)
-        self._weights = weights
-        self._bias = bias
+        self._model = model
         self._settings = settings
-        self._off = self._classes.index(OFF_TOPIC)
+        self._community = community
+        self._off = model.classes.index(OFF_TOPIC)
+        self._small_talk = frozenset(w for p in settings.small_talk for w in tokenize(p))
+
+    def probabilities(self, question: str) -> NDArray[np.float64]:
+        return self._model.probabilities(self._model.vectorize(question))
 
     def match(self, question: str) -> FaqMatch:
         if not isinstance(question, str) or is_junk(question):
             return FaqMatch(kind=MatchKind.DECLINE, topic=None, confidence=0.0)
-        analysis, (columns, values) = self._featurizer.transform(question)
-        if analysis.small_talk_only:
+        tokens = tokenize(question)
+        if tokens and all(t in self._small_talk for t in tokens):
             return FaqMatch(kind=MatchKind.GREETING, topic=None, confidence=1.0)
-        p = _softmax(values @ self._weights[columns] + self._bias)
+        vector = self._model.vectorize(question)
+        s = self._settings
+        if self._community is not None:
+            topic, similarity = self._community.nearest(vector)
+            if topic is not None and similarity >= s.community_similarity:
+                return FaqMatch(kind=MatchKind.ANSWER, topic=topic, confidence=similarity)
+        p = self._model.probabilities(vector)
         off = float(p[self._off])
         p[self._off] = -1.0
         order = np.argsort(-p)
         best = int(order[0])
         confidence = float(p[best])
-        s = self._settings
         if off >= confidence or confidence < s.decline_below:
             return FaqMatch(kind=MatchKind.DECLINE, topic=None, confidence=confidence)
         alternatives: tuple[str, ...] = ()
         if confidence < s.sure_above:
             runners = [int(j) for j in order[1 : 1 + _MAX_ALTERNATIVES]]
             floor = confidence * s.alternative_ratio
-            alternatives = tuple(self._classes[j] for j in runners if p[j] >= floor) or (
-                self._classes[runners[0]],
+            alternatives = tuple(self._model.classes[j] for j in runners if p[j] >= floor) or (
+                self._model.classes[runners[0]],
             )
         return FaqMatch(
             kind=MatchKind.ANSWER,
-            topic=self._classes[best],
+            topic=self._model.classes[best],
             confidence=confidence,
             alternatives=alternatives,
         )
