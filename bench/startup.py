@@ -75,8 +75,10 @@ def report(runs: int = 5) -> None:
             f"{cpu:5.2f} s CPU, {rss:4.0f} MB RSS"
         )
     rss = figures["ask"][2]
-    print(f"  RSS of ask: {rss:.0f} MB ({'met' if rss <= RSS_TARGET_MB else 'NOT met'}, "
-          f"target {RSS_TARGET_MB} MB)")
+    print(
+        f"  RSS of ask: {rss:.0f} MB ({'met' if rss <= RSS_TARGET_MB else 'NOT met'}, "
+        f"target {RSS_TARGET_MB} MB)"
+    )
 
 
 def main() -> None:

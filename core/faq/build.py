@@ -31,6 +31,7 @@ from core.faq.dataset import (
 )
 from core.faq.features import BLOCKS
 from core.faq.model import MODEL_FILE, OFF_TOPIC, FaqModel, from_parts
+from core.faq.neighbours import Neighbours
 from core.knowledge import Knowledge, load_knowledge
 
 Row = tuple[str, str]  # question, class ("" = off-topic)
@@ -115,22 +116,48 @@ def fit_pipeline(rows: list[Row], settings: ModelSettings) -> Any:
     return pipeline
 
 
-def to_model(pipeline: Any, data_hash: str = "") -> FaqModel:
-    """Keep only the arrays inference needs."""
+def to_model(pipeline: Any, rows: list[Row], data_hash: str = "") -> FaqModel:
+    """Keep only the arrays inference needs; `rows` become the neighbours."""
     union, classifier = pipeline[0], pipeline[-1]
     vectorizers = [vectorizer for _, vectorizer in union.transformer_list]
+    by_column = union.transform([q for q, _ in rows]).tocsc()
+    by_column.sort_indices()
+    classes = [str(c) for c in classifier.classes_]
+    neighbours = Neighbours(
+        starts=by_column.indptr.astype(np.int64),
+        rows=by_column.indices.astype(np.int32),
+        data=by_column.data.astype(np.float32),
+        labels=np.array([classes.index(label) for _, label in rows], dtype=np.int32),
+        blocks=len(BLOCKS),
+    )
     return from_parts(
-        classes=[str(c) for c in classifier.classes_],
+        classes=classes,
         vocabularies=[list(v.get_feature_names_out()) for v in vectorizers],
         idfs=[v.idf_ for v in vectorizers],
         coef=classifier.coef_.T,
         intercept=classifier.intercept_,
+        neighbours=neighbours,
         data_hash=data_hash,
     )
 
 
+def with_small_talk(rows: list[Row], settings: ModelSettings) -> list[Row]:
+    """Every third row again, wrapped in a greeting and a thank-you (cycled, deterministic)."""
+    wrapped = [
+        (
+            settings.greet_before[i % len(settings.greet_before)]
+            + question
+            + settings.thank_after[i % len(settings.thank_after)],
+            label,
+        )
+        for i, (question, label) in enumerate(rows[::3])
+    ]
+    return rows + wrapped
+
+
 def train(rows: list[Row], settings: ModelSettings, data_hash: str = "") -> FaqModel:
-    return to_model(fit_pipeline(rows, settings), data_hash)
+    taught = with_small_talk(rows, settings)
+    return to_model(fit_pipeline(taught, settings), taught, data_hash)
 
 
 def near_copies(texts: Sequence[str], questions: Sequence[str]) -> list[str]:

@@ -1,10 +1,9 @@
-"""The FAQ engine: the trained model's topic probabilities, plus community topics by phrasing.
+"""The FAQ engine: the classifier's topic probabilities blended with the neighbours' vote.
 
-Community topics (GIGGUARD_KNOWLEDGE_DIR faq.yaml) arrive at run time with a few phrasings
-and are not in the artifact. Rather than retraining at start-up, their phrasings are
-vectorised with the model's own features, and a question close enough to one of them
-(cosine >= `community_similarity`) gets that topic: a nearest-phrasing matcher in front of
-the classifier, built in milliseconds.
+p = (1 - w) * classifier + w * vote of the k nearest labelled questions. Community topics
+(GIGGUARD_KNOWLEDGE_DIR faq.yaml) arrive at run time with a few phrasings and are not in
+the artifact: their phrasings join the neighbours, and a question whose nearest neighbour
+is one of them, at least `community_similarity` alike, is answered with that topic.
 """
 
 from __future__ import annotations
@@ -16,53 +15,55 @@ from numpy.typing import NDArray
 
 from core.faq.dataset import FaqSettings
 from core.faq.engine import FaqMatch, MatchKind
-from core.faq.model import OFF_TOPIC, FaqModel, Sparse
+from core.faq.model import OFF_TOPIC, FaqModel
+from core.faq.neighbours import Neighbours, vote
 from core.faq.text import is_junk, tokenize
 
 _MAX_ALTERNATIVES = 2
 
 
-class PhrasingMatcher:
-    """Cosine similarity of a question to each topic's phrasings, in the model's features."""
-
-    def __init__(self, model: FaqModel, phrasings: Mapping[str, Sequence[str]]) -> None:
-        rows = [(topic, model.vectorize(text)) for topic, texts in phrasings.items() for text in texts]
-        used = sorted({int(c) for _, (columns, _) in rows for c in columns})
-        self._position = {column: i for i, column in enumerate(used)}
-        self._matrix = np.zeros((len(rows), len(used)), dtype=np.float32)
-        for i, (_, (columns, values)) in enumerate(rows):
-            self._matrix[i, [self._position[int(c)] for c in columns]] = values
-        self._topics = [topic for topic, _ in rows]
-        self._blocks = len(model.blocks)
-
-    def nearest(self, vector: Sparse) -> tuple[str | None, float]:
-        """The topic of the most similar phrasing and that similarity (0..1)."""
-        columns, values = vector
-        query = np.zeros(self._matrix.shape[1], dtype=np.float32)
-        for column, value in zip(columns.tolist(), values.tolist(), strict=True):
-            position = self._position.get(column)
-            if position is not None:
-                query[position] = value
-        if not self._topics:
-            return None, 0.0
-        # Each block is unit-length, so the full vector's squared norm is the block count.
-        scores = self._matrix @ query / self._blocks
-        best = int(np.argmax(scores))
-        return self._topics[best], float(scores[best])
-
-
 class ClassifierFaqEngine:
     def __init__(
-        self, *, model: FaqModel, settings: FaqSettings, community: PhrasingMatcher | None = None
+        self,
+        *,
+        model: FaqModel,
+        settings: FaqSettings,
+        community: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self._model = model
         self._settings = settings
-        self._community = community
-        self._off = model.classes.index(OFF_TOPIC)
+        community = dict(community or {})
+        self._classes = (*model.classes, *(t for t in community if t not in model.classes))
+        self._community = frozenset(community)
+        rows = [(topic, text) for topic, texts in community.items() for text in texts]
+        self._community_rows = Neighbours.from_vectors(
+            [model.vectorize(text) for _, text in rows],
+            [self._classes.index(topic) for topic, _ in rows],
+            size=model.size,
+            blocks=len(model.blocks),
+        )
+        self._labels = np.concatenate([model.neighbours.labels, self._community_rows.labels])
+        self._off = self._classes.index(OFF_TOPIC)
         self._small_talk = frozenset(w for p in settings.small_talk for w in tokenize(p))
 
-    def probabilities(self, question: str) -> NDArray[np.float64]:
-        return self._model.probabilities(self._model.vectorize(question))
+    def probabilities(self, question: str) -> tuple[NDArray[np.float64], str, float]:
+        """Every class's blended probability, the nearest neighbour's class and similarity."""
+        s = self._settings
+        vector = self._model.vectorize(question)
+        learned = np.zeros(len(self._classes))
+        learned[: len(self._model.classes)] = self._model.probabilities(vector)
+        similarities = self._model.neighbours.similarities(vector)
+        if self._community:
+            similarities = np.concatenate([similarities, self._community_rows.similarities(vector)])
+        shares, nearest, similarity = vote(
+            similarities,
+            self._labels,
+            classes=len(self._classes),
+            k=s.vote_k,
+            temperature=s.vote_temperature,
+        )
+        blended = (1 - s.vote_weight) * learned + s.vote_weight * shares
+        return blended, self._classes[nearest], similarity
 
     def match(self, question: str) -> FaqMatch:
         if not isinstance(question, str) or is_junk(question):
@@ -70,13 +71,10 @@ class ClassifierFaqEngine:
         tokens = tokenize(question)
         if tokens and all(t in self._small_talk for t in tokens):
             return FaqMatch(kind=MatchKind.GREETING, topic=None, confidence=1.0)
-        vector = self._model.vectorize(question)
+        p, nearest, similarity = self.probabilities(question)
         s = self._settings
-        if self._community is not None:
-            topic, similarity = self._community.nearest(vector)
-            if topic is not None and similarity >= s.community_similarity:
-                return FaqMatch(kind=MatchKind.ANSWER, topic=topic, confidence=similarity)
-        p = self._model.probabilities(vector)
+        if nearest in self._community and similarity >= s.community_similarity:
+            return FaqMatch(kind=MatchKind.ANSWER, topic=nearest, confidence=similarity)
         off = float(p[self._off])
         p[self._off] = -1.0
         order = np.argsort(-p)
@@ -88,12 +86,12 @@ class ClassifierFaqEngine:
         if confidence < s.sure_above:
             runners = [int(j) for j in order[1 : 1 + _MAX_ALTERNATIVES]]
             floor = confidence * s.alternative_ratio
-            alternatives = tuple(self._model.classes[j] for j in runners if p[j] >= floor) or (
-                self._model.classes[runners[0]],
+            alternatives = tuple(self._classes[j] for j in runners if p[j] >= floor) or (
+                self._classes[runners[0]],
             )
         return FaqMatch(
             kind=MatchKind.ANSWER,
-            topic=self._model.classes[best],
+            topic=self._classes[best],
             confidence=confidence,
             alternatives=alternatives,
         )

@@ -43,6 +43,8 @@ class ModelSettings(_Strict):
     c: float = Field(gt=0)
     min_class_rows: float = Field(ge=1)
     char_min_df: int = Field(ge=1)
+    greet_before: list[str] = Field(min_length=1)
+    thank_after: list[str] = Field(min_length=1)
 
 
 class FaqSettings(_Strict):
@@ -50,6 +52,9 @@ class FaqSettings(_Strict):
     decline_below: float = Field(ge=0, le=1)
     sure_above: float = Field(ge=0, le=1)
     alternative_ratio: float = Field(gt=0, le=1)
+    vote_weight: float = Field(ge=0, le=1)
+    vote_k: int = Field(ge=1)
+    vote_temperature: float = Field(gt=0)
     community_similarity: float = Field(gt=0, le=1)
     small_talk: list[Phrase]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.faq.classifier import ClassifierFaqEngine, PhrasingMatcher
+from core.faq.classifier import ClassifierFaqEngine
 from core.faq.dataset import DATA_DIR, FaqDataError, load_settings
 from core.faq.model import MODEL_FILE, OFF_TOPIC, FaqModel, load_model
 from core.knowledge import Knowledge
@@ -16,19 +16,21 @@ def faq_engine_for(
     """The engine for `model`; every topic of `knowledge` must be answerable by one side.
 
     A shipped topic the model was not built with is an error (rebuild), not a topic that
-    silently can never be found; community topics are matched by their phrasings.
+    silently can never be found; community topics are found through their phrasings.
     """
     community = knowledge.community_phrasings()
     missing = set(knowledge.topics) - set(community) - set(model.classes)
     if missing:
-        raise FaqDataError(f"the FAQ model lacks topics {sorted(missing)}: run `gigguard faq build`")
+        raise FaqDataError(
+            f"the FAQ model lacks topics {sorted(missing)}: run `gigguard faq build`"
+        )
     phrasings = {
         tid: [knowledge.topics[tid].title, *questions] for tid, questions in community.items()
     }
     return ClassifierFaqEngine(
         model=model,
         settings=load_settings(data_dir),
-        community=PhrasingMatcher(model, phrasings) if phrasings else None,
+        community=phrasings,
     )
 
 

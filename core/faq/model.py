@@ -2,7 +2,8 @@
 
 The artifact (core/faq/data/model.npz, written by `gigguard faq build`) holds, per feature
 block, its vocabulary and idf; the logistic regression's coefficients and intercepts; the
-class names ("" is off-topic); and the hash of the data it was built from. Scoring repeats
+class names ("" is off-topic); the training questions' vectors with their classes (for the
+neighbours' vote); and the hash of the data it was built from. Scoring repeats
 what scikit-learn's TfidfVectorizer(sublinear_tf=True) and LogisticRegression do, and a
 test checks both give the same probabilities.
 """
@@ -15,19 +16,21 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from core.faq.dataset import DATA_DIR, FaqDataError
 from core.faq.features import BLOCKS
+from core.faq.neighbours import Neighbours, Sparse
 
 MODEL_FILE = DATA_DIR / "model.npz"
 OFF_TOPIC = ""  # the class of questions to decline; topic ids are never empty
-FORMAT = 1
+FORMAT = 2
+_NEIGHBOUR_ARRAYS = ("starts", "rows", "data", "labels")
 
 Vector = NDArray[np.float32]
-Sparse = tuple[NDArray[np.int64], Vector]  # feature columns, weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class FaqModel:
     blocks: tuple[Block, ...]
     coef: NDArray[np.float32]  # (features, classes)
     intercept: Vector  # (classes,)
+    neighbours: Neighbours  # the training questions
     data_hash: str
 
     @property
@@ -80,11 +84,13 @@ class FaqModel:
             "data_hash": self.data_hash,
             "blocks": len(self.blocks),
         }
-        arrays: dict[str, NDArray[np.generic]] = {
+        arrays: dict[str, Any] = {
             "meta": np.array(json.dumps(meta)),
             "coef": self.coef,
             "intercept": self.intercept,
         }
+        for name in _NEIGHBOUR_ARRAYS:
+            arrays[f"neighbours_{name}"] = getattr(self.neighbours, name)
         for i, block in enumerate(self.blocks):
             ordered = sorted(block.columns, key=block.columns.__getitem__)
             arrays[f"vocab{i}"] = np.array("\n".join(ordered))
@@ -100,6 +106,7 @@ def from_parts(
     idfs: Sequence[Vector],
     coef: NDArray[np.float32],
     intercept: Vector,
+    neighbours: Neighbours,
     data_hash: str,
 ) -> FaqModel:
     blocks: list[Block] = []
@@ -115,6 +122,7 @@ def from_parts(
         blocks=tuple(blocks),
         coef=coef.astype(np.float32),
         intercept=intercept.astype(np.float32),
+        neighbours=neighbours,
         data_hash=data_hash,
     )
 
@@ -133,7 +141,11 @@ def load_model(path: Path = MODEL_FILE) -> FaqModel:
                 idfs=[npz[f"idf{i}"] for i in range(len(BLOCKS))],
                 coef=npz["coef"],
                 intercept=npz["intercept"],
+                neighbours=Neighbours(
+                    **{name: npz[f"neighbours_{name}"] for name in _NEIGHBOUR_ARRAYS},
+                    blocks=len(BLOCKS),
+                ),
                 data_hash=meta["data_hash"],
             )
-    except (OSError, KeyError, ValueError) as exc:
+    except (OSError, KeyError, ValueError, TypeError) as exc:
         raise FaqDataError(f"{path}: {exc}; run `gigguard faq build`") from exc

@@ -38,15 +38,19 @@ def test_editing_a_phrasing_makes_the_model_stale(tmp_path: Path) -> None:
     assert data_hash(load_knowledge(), data) != load_model().data_hash
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Any:
+def _rows() -> list[tuple[str, str]]:
     # Titles and index phrasings plus every 4th labelled row: quicker to fit, every class.
     rows = training_rows(load_knowledge())
-    return fit_pipeline(rows[:700] + rows[700::4], load_settings().model)
+    return rows[:700] + rows[700::4]
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Any:
+    return fit_pipeline(_rows(), load_settings().model)
 
 
 def test_numpy_scoring_matches_scikit_learn(pipeline: Any) -> None:
-    model = to_model(pipeline)
+    model = to_model(pipeline, _rows())
     assert list(model.classes) == list(pipeline.classes_)
     expected = pipeline.predict_proba(QUESTIONS)
     found = np.array([model.probabilities(model.vectorize(q)) for q in QUESTIONS])
@@ -54,7 +58,7 @@ def test_numpy_scoring_matches_scikit_learn(pipeline: Any) -> None:
 
 
 def test_a_saved_model_loads_back_the_same(pipeline: Any, tmp_path: Path) -> None:
-    model = to_model(pipeline, data_hash="abc")
+    model = to_model(pipeline, _rows(), data_hash="abc")
     model.save(tmp_path / "m.npz")
     loaded = load_model(tmp_path / "m.npz")
     assert loaded.data_hash == "abc" and loaded.classes == model.classes
@@ -67,4 +71,3 @@ def test_a_saved_model_loads_back_the_same(pipeline: Any, tmp_path: Path) -> Non
 def test_a_missing_model_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(FaqDataError, match="gigguard faq build"):
         build_faq_engine(load_knowledge(), tmp_path / "nothing.npz")
-
