@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/faq_training_sync.py
 
-The engine trains at start-up on the index phrasings and on this file: hand-written rows
+`gigguard faq build` trains on the index phrasings and on this file: hand-written rows
 (`src: written`, kept as they are) plus every row of the sets named in TRAINING, tagged with
-its set so bench/faq_loso.py can leave one set out. blind3 is the final held-out measure:
-it is never read here.
+its set so bench/faq_eval.py can leave one author's set out. Rebuild the model afterwards.
+final_once (the run-once set) is never read here.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ TRAINING = {
     "holdout": ROOT / "tests/data/faq/holdout.jsonl",
     "blind": ROOT / "tests/data/faq/blind.jsonl",
     "blind2": ROOT / "tests/data/faq/blind2.jsonl",
+    "blind3": ROOT / "tests/data/faq/blind3.jsonl",
+    "authorA": ROOT / "tests/data/faq/authorA.jsonl",
+    "authorB": ROOT / "tests/data/faq/authorB.jsonl",
+    "authorC": ROOT / "tests/data/faq/authorC.jsonl",
 }
 WRITTEN = "written"
 

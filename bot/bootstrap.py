@@ -47,7 +47,7 @@ def build_app(
     """Build everything; nothing connects until the first request uses the database.
 
     `engine` is given when something else must share it (Slack's installation store); `faq`
-    when one trained for the same knowledge already exists (training takes about a second)."""
+    when one built for the same knowledge already exists."""
     knowledge = load_knowledge(overrides=settings.knowledge_dir)
     pacing = load_pacing()
     engine = engine or settings_engine(settings)

@@ -5,16 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.bootstrap import build_app
-from bot.database import upgrade_database
-from bot.delivery import as_json, broadcast_reports, enqueue_broadcast, order_from_options
-from bot.settings import Settings
-from core.errors import UserInputError
-from core.render_text import render_table
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 class BroadcastPlatform(StrEnum):
@@ -55,6 +51,12 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         ] = False,
     ) -> None:
         """Queue a broadcast; the running `gigguard run` process delivers it."""
+        # Imported here so `gigguard --help` and `gigguard ask` do not load the database stack.
+        from bot.bootstrap import build_app
+        from bot.database import upgrade_database
+        from bot.delivery import as_json, enqueue_broadcast, order_from_options
+        from core.errors import UserInputError
+
         current = settings()
         upgrade_database(current.database_url)
         order = order_from_options(
@@ -86,6 +88,11 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         ] = False,
     ) -> None:
         """Scheduled and recent broadcasts with their delivery report."""
+        from bot.bootstrap import build_app
+        from bot.database import upgrade_database
+        from bot.delivery import as_json, broadcast_reports
+        from core.render_text import render_table
+
         current = settings()
         upgrade_database(current.database_url)
 

@@ -1,4 +1,8 @@
-"""The `gigguard` command line: run, console, ask, db upgrade."""
+"""The `gigguard` command line: run, console, ask, db upgrade.
+
+Each command imports what it needs when it runs: `gigguard --help` and `gigguard ask` must
+not pay for the database stack, the chat clients or the charts (tests/ops checks it).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,14 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.bootstrap import build_app
 from bot.broadcast_cli import register as register_broadcast_commands
-from bot.database import create_engine, upgrade_database
-from bot.logs import setup_logging
-from bot.settings import Settings
-from core.faq.lexicon import FaqDataError
-from core.knowledge import KnowledgeError, load_knowledge
-from core.knowledge.check import check_knowledge, topic_ids_from_markdown
-from core.knowledge.loader import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 app = typer.Typer(
     help="gigguard: the Upwork AI-training opt-out bot. Add --debug to see tracebacks.",
@@ -31,6 +30,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 knowledge_app = typer.Typer(help="Policy knowledge files.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
+faq_app = typer.Typer(help="The FAQ model.", no_args_is_help=True)
+app.add_typer(faq_app, name="faq")
 
 
 class Platform(StrEnum):
@@ -40,6 +41,9 @@ class Platform(StrEnum):
 
 
 def _settings() -> Settings:
+    from bot.logs import setup_logging
+    from bot.settings import Settings
+
     settings = Settings()
     setup_logging(settings.log_level, as_json=settings.log_json)
     return settings
@@ -48,6 +52,8 @@ def _settings() -> Settings:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending schema migration."""
+    from bot.database import upgrade_database
+
     settings = _settings()
     upgrade_database(settings.database_url)
     typer.echo("database is up to date")
@@ -56,13 +62,19 @@ def db_upgrade() -> None:
 @knowledge_app.command("check")
 def knowledge_check(
     directory: Annotated[
-        Path, typer.Option("--dir", help="Knowledge directory to check.")
-    ] = DEFAULT_KNOWLEDGE_DIR,
+        Path | None,
+        typer.Option("--dir", help="Knowledge directory to check (default: the shipped one)."),
+    ] = None,
     topics: Annotated[
         Path | None, typer.Option(help="A TOPICS.md whose `## id` headings must all be covered.")
     ] = None,
 ) -> None:
     """Validate the knowledge files (and GIGGUARD_KNOWLEDGE_DIR): schema, topics, dates."""
+    from core.knowledge import load_knowledge
+    from core.knowledge.check import check_knowledge, topic_ids_from_markdown
+    from core.knowledge.loader import DEFAULT_DIR
+
+    directory = directory or DEFAULT_DIR
     settings = _settings()
     required = topic_ids_from_markdown(topics) if topics else set(load_knowledge().topics)
     problems = check_knowledge(
@@ -86,7 +98,10 @@ def knowledge_reload() -> None:
     Bumps a generation row in the database, which each running bot polls every ~10 s, so it
     reaches bots on other hosts and containers too (`kill -HUP` reloads one local process).
     """
+    from bot.database import create_engine, upgrade_database
     from bot.knowledge_reload import bump_generation, load_from_disk
+    from core.faq.dataset import FaqDataError
+    from core.knowledge import KnowledgeError
 
     settings = _settings()
     try:
@@ -114,6 +129,7 @@ def console(
     moderator: Annotated[bool, typer.Option(help="Act as a community moderator.")] = False,
 ) -> None:
     """Talk to the bot in this terminal (or pipe lines into it)."""
+    from bot.database import upgrade_database
     from bot.runners import run_console_adapter
 
     settings = _settings()
@@ -134,6 +150,7 @@ def run(
     port: Annotated[int, typer.Option(help="Slack HTTP mode: port to listen on.")] = 3000,
 ) -> None:
     """Start the bot on every configured platform."""
+    from bot.database import upgrade_database
     from bot.runners import run_adapters
 
     settings = _settings()
@@ -149,19 +166,23 @@ def ask(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,
 ) -> None:
-    """Answer FAQ questions without a chat platform."""
+    """Answer FAQ questions without a chat platform (no database: nothing is stored)."""
     import io
 
+    from core.commands.ask import answer_text
+    from core.faq.factory import build_faq_engine
+    from core.knowledge import load_knowledge
     from core.render_text import render_plain
     from core.text import encodable
 
-    built = build_app(_settings())
+    knowledge = load_knowledge(overrides=_settings().knowledge_dir)
+    faq = build_faq_engine(knowledge)
     # Invalid UTF-8 becomes U+FFFD, on stdin and in argv (which Python decodes with
     # surrogateescape), so every answer, echoed question included, is valid UTF-8 JSON.
     lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     asked = (line.rstrip("\n") for line in lines) if question == "-" else iter([question])
     for text in map(encodable, asked):
-        answer = built.core.ask(text)
+        answer = answer_text(knowledge, faq, text)
         if as_json:
             typer.echo(
                 json.dumps(
@@ -177,6 +198,23 @@ def ask(
             )
         else:
             typer.echo(render_plain(answer.reply) + "\n")
+
+
+@faq_app.command("build")
+def faq_build() -> None:
+    """Retrain the FAQ model from core/faq/data and write core/faq/data/model.npz.
+
+    Needs scikit-learn (installed with the dev extras); run it after editing a topic's
+    phrasings, training.jsonl or settings.yaml, and commit the new model.npz.
+    """
+    from core.faq.build import MODEL_FILE, build
+
+    try:
+        model = build()
+    except ImportError as exc:  # scikit-learn missing: a one-line hint, not a traceback
+        typer.echo(f"{exc}: install the dev extras (pip install -e '.[dev]')")
+        raise typer.Exit(1) from exc
+    typer.echo(f"{MODEL_FILE}: {len(model.classes)} classes, {model.size} features")
 
 
 register_broadcast_commands(app, _settings)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,9 +17,15 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from bot.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_REVISION = re.compile(
+    r"^(down_revision|revision)\s*=\s*(?:None|[\"']([^\"']+)[\"'])", re.MULTILINE
+)
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -74,13 +81,49 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
+def migration_heads() -> set[str]:
+    """The newest revisions, read from the migration files' `revision = "..."` lines.
+
+    Alembic's ScriptDirectory gives the same (a test checks) but imports every migration
+    and then the slack_sdk tables: half a second that every `gigguard console` start paid.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for name, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            if value:
+                (revisions if name == "revision" else parents).add(value)
+    return revisions - parents
+
+
+async def _current_revisions(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            return {str(r[0]) for r in rows}
+    except SQLAlchemyError:  # no such table yet: a new database
+        return set()
+    finally:
+        await engine.dispose()
+
+
 def upgrade_database(url: str, revision: str = "head") -> None:
-    """Apply migrations. Synchronous: Alembic's env runs its own event loop."""
+    """Apply migrations. Synchronous: Alembic's env runs its own event loop.
+
+    A database already at the head is left alone without starting Alembic at all.
+    """
     _ensure_sqlite_dir(url)
+    if revision == "head" and asyncio.run(_current_revisions(url)) == migration_heads():
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)

@@ -4,7 +4,8 @@ Triggers: SIGHUP to `gigguard run` (this host), or `gigguard knowledge reload`, 
 the files and bumps the generation row in the database; every `gigguard run` polls that row
 (one primary-key read every ~10 s) and reloads when it changes, so it works across hosts and
 containers sharing the database. A bad file is rejected with its file, line, field and reason
-in the log, and the knowledge already loaded keeps serving.
+in the log, and the knowledge already loaded keeps serving. Files are read in a worker
+thread, so acks and heartbeats keep flowing on the event loop meanwhile.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.settings import Settings
+from core.faq.dataset import FaqDataError
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
-from core.faq.lexicon import FaqDataError
 from core.knowledge import Knowledge, KnowledgeError, load_knowledge
 from core.outage import Outage
 from core.service import Gigguard
@@ -38,10 +39,14 @@ def load_from_disk(settings: Settings) -> tuple[Knowledge, FaqEngine]:
     return knowledge, build_faq_engine(knowledge)
 
 
-def reload_core(core: Gigguard, settings: Settings) -> bool:
+Loader = Callable[[Settings], tuple[Knowledge, FaqEngine]]
+_background: set[asyncio.Task[bool]] = set()  # SIGHUP reloads in flight (tasks need a reference)
+
+
+async def reload_core(core: Gigguard, settings: Settings, load: Loader = load_from_disk) -> bool:
     """Swap in the files on disk; on any error keep serving what is loaded and log why."""
     try:
-        knowledge, faq = load_from_disk(settings)
+        knowledge, faq = await asyncio.to_thread(load, settings)
     except (KnowledgeError, FaqDataError) as exc:
         log.error("knowledge reload rejected, the previous knowledge keeps serving: %s", exc)
         return False
@@ -52,6 +57,13 @@ def reload_core(core: Gigguard, settings: Settings) -> bool:
         len(knowledge.guides),
     )
     return True
+
+
+def reload_in_background(core: Gigguard, settings: Settings) -> None:
+    """For the SIGHUP handler, which cannot await: reload as a task of the running loop."""
+    task = asyncio.get_running_loop().create_task(reload_core(core, settings))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 async def current_generation(engine: AsyncEngine) -> int:
@@ -95,6 +107,6 @@ async def watch_generation(
             outage.succeeded()
             if seen is not None and generation != seen:
                 log.info("knowledge generation %d -> %d: reloading", seen, generation)
-                reload_core(core, settings)
+                await reload_core(core, settings)
             seen = generation
         await sleep(pause)

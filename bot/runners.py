@@ -15,10 +15,8 @@ from bot.database import settings_engine
 from bot.delivery import delivery_directories, delivery_messengers, run_worker
 from bot.fatal import ConfigurationError
 from bot.health import AdapterStatus
-from bot.knowledge_reload import reload_core, watch_generation
+from bot.knowledge_reload import reload_in_background, watch_generation
 from bot.lifecycle import Graceful, run_until_stopped
-from bot.metrics import PrometheusMetrics
-from bot.ops_http import OpsEndpoints, serve_ops
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -133,6 +131,9 @@ async def run_console_adapter(settings: Settings, *, user: str, moderator: bool)
 async def run_adapters(
     settings: Settings, platforms: list[str] | None, *, http: bool, host: str, port: int
 ) -> None:
+    from bot.metrics import PrometheusMetrics  # aiohttp and prometheus: not for the console
+    from bot.ops_http import OpsEndpoints, serve_ops
+
     chosen = platforms or configured_platforms(settings)
     metrics = PrometheusMetrics()
     adapters = AdapterStatus()
@@ -187,7 +188,7 @@ async def run_adapters(
         await run_until_stopped(
             [*runs, watch_generation(app.core, app.engine, settings)],
             graceful=graceful,
-            on_reload=partial(reload_core, app.core, settings),
+            on_reload=partial(reload_in_background, app.core, settings),
         )
     finally:
         await app.close()

@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 
 from core.admission import Admission, Busy
-from core.commands.ask import Answer, answer_question
+from core.commands.ask import Answer, answer_text
 from core.commands.catalog import build_registry
 from core.commands.context import CommandContext, Services
 from core.commands.registry import CommandSpec, Registry
@@ -95,12 +95,8 @@ class Gigguard:
             log.exception("could not record community membership")
 
     def ask(self, question: str) -> Answer:
-        """Answer one question without a member (the `gigguard ask` CLI); nothing is stored."""
-        try:
-            text = clean_input(question)
-        except UserInputError:
-            text = ""
-        return answer_question(self.knowledge, self.services.faq.match(text))
+        """Answer one question without a member; nothing is stored."""
+        return answer_text(self.knowledge, self.services.faq, question)
 
     def _route(self, request: Request, text: str) -> tuple[CommandSpec, str]:
         name, _, args = text.partition(" ")

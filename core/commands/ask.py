@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from core.commands.context import CommandContext
 from core.errors import UserInputError
-from core.faq.engine import FaqMatch, MatchKind
+from core.faq.engine import FaqEngine, FaqMatch, MatchKind
 from core.knowledge import Knowledge
 from core.metrics import FAQ_DECLINES
 from core.replies import Button, Reply, Section
+from core.text import clean_input
+
+if TYPE_CHECKING:  # at run time only handlers need it; `gigguard ask` stays light
+    from core.commands.context import CommandContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,15 @@ def compose_answer(
 
 def answer_question(knowledge: Knowledge, faq_match: FaqMatch) -> Answer:
     return Answer(match=faq_match, reply=compose_answer(knowledge, faq_match))
+
+
+def answer_text(knowledge: Knowledge, faq: FaqEngine, question: str) -> Answer:
+    """Answer one question without a member (`gigguard ask`); nothing is stored."""
+    try:
+        text = clean_input(question)
+    except UserInputError:
+        text = ""
+    return answer_question(knowledge, faq.match(text))
 
 
 async def ask(ctx: CommandContext, args: str) -> Reply:

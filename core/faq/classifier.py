@@ -1,150 +1,85 @@
-"""A learned FAQ engine: multinomial logistic regression over TF-IDF features.
+"""The FAQ engine: the classifier's topic probabilities blended with the neighbours' vote.
 
-It is trained at start-up (about a second) on the index phrasings, the labelled question
-sets and hand-written near-misses, with one extra class, "off-topic", for everything the
-bot must decline. The lexical engine's analysis (concepts, off-topic intents, scope gate)
-is part of the features, so the model learns how far to trust each signal instead of
-obeying it: on questions by new authors it generalises better than the gates alone
-(bench/README.md, leave-one-set-out).
+p = (1 - w) * classifier + w * vote of the k nearest labelled questions. Community topics
+(GIGGUARD_KNOWLEDGE_DIR faq.yaml) arrive at run time with a few phrasings and are not in
+the artifact: their phrasings join the neighbours, and a question whose nearest neighbour
+is one of them, at least `community_similarity` alike, is answered with that topic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
 
+from core.faq.dataset import FaqSettings
 from core.faq.engine import FaqMatch, MatchKind
-from core.faq.features import Featurizer
-from core.faq.lexicon import ClassifierSettings
-from core.faq.text import is_junk
+from core.faq.model import OFF_TOPIC, FaqModel
+from core.faq.neighbours import Neighbours, vote
+from core.faq.text import is_junk, tokenize
 
-OFF_TOPIC = ""  # the class of questions to decline; topic ids are never empty
 _MAX_ALTERNATIVES = 2
-_MAX_ITERATIONS = 300
-_MEMORY = 7  # L-BFGS correction pairs kept
-_TOLERANCE = 1e-6  # stop when an iteration lowers the loss by less than this share
-
-Matrix = NDArray[np.float64]
-Loss = Callable[[Matrix], tuple[float, Matrix]]
-
-
-def _softmax(z: Matrix) -> Matrix:
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    out: Matrix = e / e.sum(axis=-1, keepdims=True)
-    return out
-
-
-def _dot(a: Matrix, b: Matrix) -> float:
-    # Not a BLAS dot: OpenBLAS threads spinning on a busy machine made training 10x slower.
-    return float(np.multiply(a, b).sum())
-
-
-def _lbfgs(loss: Loss, start: Matrix, iterations: int) -> Matrix:
-    """Limited-memory BFGS with a backtracking line search (Nocedal & Wright, alg. 7.4).
-
-    A few lines of numpy instead of scipy.optimize: its Fortran L-BFGS-B spends seconds
-    in bookkeeping on a million weights and keeps twenty copies of them.
-    """
-    x = start
-    value, grad = loss(x)
-    history: list[tuple[Matrix, Matrix, float]] = []
-    for _ in range(iterations):
-        direction = -grad
-        alphas = []
-        for s, y, rho in reversed(history):
-            alpha = rho * _dot(s, direction)
-            direction -= alpha * y
-            alphas.append(alpha)
-        if history:
-            s, y, _ = history[-1]
-            direction *= _dot(s, y) / _dot(y, y)
-        for (s, y, rho), alpha in zip(history, reversed(alphas), strict=True):
-            direction += s * (alpha - rho * _dot(y, direction))
-        slope = _dot(grad, direction)
-        if slope >= 0:  # not a descent direction: restart from the gradient
-            history.clear()
-            direction, slope = -grad, -_dot(grad, grad)
-        step = 1.0 if history else 1.0 / max(1.0, float(np.abs(grad).max()))
-        while True:
-            candidate = x + step * direction
-            new_value, new_grad = loss(candidate)
-            if new_value <= value + 1e-4 * step * slope or step < 1e-10:
-                break
-            step *= 0.5
-        s, y = candidate - x, new_grad - grad
-        sy = _dot(s, y)
-        if sy > 1e-10:
-            history.append((s, y, 1.0 / sy))
-            del history[:-_MEMORY]
-        converged = value - new_value <= _TOLERANCE * max(abs(value), 1.0)
-        x, value, grad = candidate, new_value, new_grad
-        if converged:
-            break
-    return x
-
-
-def train_softmax(
-    x: csr_matrix, labels: NDArray[np.int64], weights: Matrix, classes: int, c: float
-) -> tuple[Matrix, Matrix]:
-    """Minimise c * sum(weight * cross-entropy) + |W|^2 / 2 (bias unpenalised).
-
-    The objective is scikit-learn's LogisticRegression(C=c), which the bench compared.
-    """
-    features = x.shape[1]
-    onehot = np.zeros((x.shape[0], classes))
-    onehot[np.arange(x.shape[0]), labels] = 1.0
-    xt = x.T.tocsr()
-
-    def loss(flat: Matrix) -> tuple[float, Matrix]:
-        w = flat[: features * classes].reshape(features, classes)
-        b = flat[features * classes :]
-        z = x @ w + b
-        z -= z.max(axis=1, keepdims=True)
-        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        value = -c * float((weights * (onehot * log_p).sum(axis=1)).sum())
-        value += 0.5 * float((w * w).sum())
-        residual = c * weights[:, None] * (np.exp(log_p) - onehot)
-        grad_w = xt @ residual + w
-        return value, np.concatenate([grad_w.ravel(), residual.sum(axis=0)])
-
-    flat = _lbfgs(loss, np.zeros(features * classes + classes), _MAX_ITERATIONS)
-    return flat[: features * classes].reshape(features, classes), flat[features * classes :]
 
 
 class ClassifierFaqEngine:
     def __init__(
         self,
         *,
-        featurizer: Featurizer,
-        classes: Sequence[str],
-        weights: Matrix,
-        bias: Matrix,
-        settings: ClassifierSettings,
+        model: FaqModel,
+        settings: FaqSettings,
+        community: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        self._featurizer = featurizer
-        self._classes = tuple(classes)
-        self._weights = weights
-        self._bias = bias
+        self._model = model
         self._settings = settings
+        community = dict(community or {})
+        self._classes = (*model.classes, *(t for t in community if t not in model.classes))
+        self._community = frozenset(community)
+        rows = [(topic, text) for topic, texts in community.items() for text in texts]
+        self._community_rows = Neighbours.from_vectors(
+            [model.vectorize(text) for _, text in rows],
+            [self._classes.index(topic) for topic, _ in rows],
+            size=model.size,
+            blocks=len(model.blocks),
+        )
+        self._labels = np.concatenate([model.neighbours.labels, self._community_rows.labels])
         self._off = self._classes.index(OFF_TOPIC)
+        self._small_talk = frozenset(w for p in settings.small_talk for w in tokenize(p))
+
+    def probabilities(self, question: str) -> tuple[NDArray[np.float64], str, float]:
+        """Every class's blended probability, the nearest neighbour's class and similarity."""
+        s = self._settings
+        vector = self._model.vectorize(question)
+        learned = np.zeros(len(self._classes))
+        learned[: len(self._model.classes)] = self._model.probabilities(vector)
+        similarities = self._model.neighbours.similarities(vector)
+        if self._community:
+            similarities = np.concatenate([similarities, self._community_rows.similarities(vector)])
+        shares, nearest, similarity = vote(
+            similarities,
+            self._labels,
+            classes=len(self._classes),
+            k=s.vote_k,
+            temperature=s.vote_temperature,
+        )
+        blended = (1 - s.vote_weight) * learned + s.vote_weight * shares
+        return blended, self._classes[nearest], similarity
 
     def match(self, question: str) -> FaqMatch:
         if not isinstance(question, str) or is_junk(question):
             return FaqMatch(kind=MatchKind.DECLINE, topic=None, confidence=0.0)
-        analysis, (columns, values) = self._featurizer.transform(question)
-        if analysis.small_talk_only:
+        tokens = tokenize(question)
+        if tokens and all(t in self._small_talk for t in tokens):
             return FaqMatch(kind=MatchKind.GREETING, topic=None, confidence=1.0)
-        p = _softmax(values @ self._weights[columns] + self._bias)
+        p, nearest, similarity = self.probabilities(question)
+        s = self._settings
+        if nearest in self._community and similarity >= s.community_similarity:
+            return FaqMatch(kind=MatchKind.ANSWER, topic=nearest, confidence=similarity)
         off = float(p[self._off])
         p[self._off] = -1.0
         order = np.argsort(-p)
         best = int(order[0])
         confidence = float(p[best])
-        s = self._settings
         if off >= confidence or confidence < s.decline_below:
             return FaqMatch(kind=MatchKind.DECLINE, topic=None, confidence=confidence)
         alternatives: tuple[str, ...] = ()

@@ -140,3 +140,27 @@ async def test_sighup_reloads_and_keeps_running() -> None:
 
     await run_until_stopped([bot()], on_reload=on_reload)
     assert reloads == [1]
+
+
+async def test_a_reload_reads_the_files_off_the_event_loop(tmp_path: Path) -> None:
+    # The loader blocks until the loop has run something else: a reload done inside the
+    # loop would wait out the hang guard and fail.
+    import threading
+
+    from bot.knowledge_reload import load_from_disk, reload_core
+
+    settings = Settings(_env_file=None, knowledge_dir=tmp_path)  # type: ignore[call-arg]
+    app = build_app(settings)
+    loop_ran = threading.Event()
+
+    def slow_load(s: Settings) -> tuple[object, object]:
+        assert loop_ran.wait(60), "the event loop was blocked by the reload"
+        return load_from_disk(s)
+
+    try:
+        reload = asyncio.create_task(reload_core(app.core, settings, load=slow_load))  # type: ignore[arg-type]
+        await asyncio.sleep(0)  # let the reload start and hand the read to its thread
+        loop_ran.set()
+        assert await asyncio.wait_for(reload, 60)
+    finally:
+        await app.close()

@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from rapidfuzz import fuzz
 
-from core.faq.analyzer import Analyzer
+from core.faq.build import held_out_model
 from core.faq.engine import FaqEngine, FaqMatch, MatchKind
-from core.faq.factory import build_faq_engine
-from core.faq.lexicon import FaqDataError, load_faq_data
+from core.faq.factory import build_faq_engine, faq_engine_for
 from core.knowledge import load_knowledge
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "faq"
@@ -36,20 +34,17 @@ def _rates(engine: FaqEngine, name: str) -> tuple[float, float]:
     return top1, declined
 
 
-def _left_out_engine(name: str) -> FaqEngine:
+def _left_out_engine(name: str, source: str | None) -> FaqEngine:
     """Trained without the set and without any phrasing that nearly duplicates one of it."""
-    questions = [q for q, _ in _rows(name)]
-    data = load_faq_data()
-    lines = [q for t in data.index.topics.values() for q in t.questions]
-    lines += [r.q for r in data.training]
-    copies = [q for q in lines if any(fuzz.token_sort_ratio(q, x) >= 85 for x in questions)]
-    return build_faq_engine(load_knowledge(), exclude=[*questions, *copies])
+    knowledge = load_knowledge()
+    model = held_out_model(knowledge, [q for q, _ in _rows(name)], source=source)
+    return faq_engine_for(knowledge, model)
 
 
 @pytest.mark.skipif(not (DATA / "blind3.jsonl").exists(), reason="blind3 not written yet")
 def test_blind3_meets_the_targets() -> None:
     # blind3 (another author) is never trained on; misses are never printed.
-    top1, declined = _rates(_left_out_engine("blind3.jsonl"), "blind3.jsonl")
+    top1, declined = _rates(_left_out_engine("blind3.jsonl", None), "blind3.jsonl")
     assert top1 >= 0.95, f"top-1 on blind3 {top1:.1%}"
     assert declined >= 0.90, f"declined on blind3 {declined:.1%}"
 
@@ -58,7 +53,7 @@ def test_a_set_left_out_of_training_is_still_answered() -> None:
     # blind2 (another author) is training data now; left out, as in bench/faq_loso.py, it
     # scored 93.1% / 86.0% (the lexical engine 85.4% / 84.0%). Guards that figure, not the
     # 95% / 90% targets, which it does not reach.
-    top1, declined = _rates(_left_out_engine("blind2.jsonl"), "blind2.jsonl")
+    top1, declined = _rates(_left_out_engine("blind2.jsonl", "blind2"), "blind2.jsonl")
     assert top1 >= 0.92, f"top-1 on blind2 left out {top1:.1%}"
     assert declined >= 0.84, f"declined on blind2 left out {declined:.1%}"
 
@@ -128,50 +123,6 @@ def test_noise_does_not_change_the_answer(
     assert {engine.match(v).topic for v in variants} == {topic}
 
 
-@pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    return Analyzer(load_faq_data().lexicon, ["chatting", "onboarding"])
-
-
-@pytest.mark.parametrize(
-    ("text", "concept"),
-    [
-        ("turn it all off", "optout"),
-        ("switch the ai training off", "optout"),
-        ("can I take my data back", "remove"),
-        ("will the toggles turn themselves back on", "revert"),
-    ],
-)
-def test_phrasal_verbs_match_around_their_object(
-    analyzer: Analyzer, text: str, concept: str
-) -> None:
-    assert concept in analyzer.analyze(text).concepts
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
-        ("what language should my upwork profile be in", None),
-        ("what language should my fiverr gig be in", None),
-        ("should i add a sentence about ai to my fiverr order", "fiverr-no-ai-clause"),
-    ],
-)
-def test_an_everyday_word_needs_a_second_concept(
-    engine: FaqEngine, text: str, topic: str | None
-) -> None:
-    assert engine.match(text).topic == topic
-
-
-def test_typo_repair_leaves_inflections_of_known_words_alone(analyzer: Analyzer) -> None:
-    # "changing" is two edits from "chatting", but it is "change" inflected, not a typo.
-    assert analyzer.analyze("changing").concepts == {"policy"}
-
-
-def test_typo_repair_keeps_the_first_letter(analyzer: Analyzer) -> None:
-    # Two edits from "onboarding", but typos rarely hit the first letter.
-    assert analyzer.analyze("boarding").terms == ("board",)
-
-
 @pytest.mark.parametrize(
     "text", ["hi", "Hello!", "thanks!", "thank you so much 🙏", "good morning", "bye"]
 )
@@ -239,15 +190,6 @@ def test_ai_training_evidence_overrides_an_off_topic_word(
     assert found.kind is MatchKind.ANSWER
     if topic:
         assert found.topic == topic
-
-
-def test_a_phrase_that_stems_like_another_meaning_is_a_data_error() -> None:
-    lexicon = load_faq_data().lexicon
-    proof = lexicon.concepts["proof"]
-    clash = proof.model_copy(update={"weak": [*proof.weak, "pasted"]})  # stems like "past"
-    broken = lexicon.model_copy(update={"concepts": {**lexicon.concepts, "proof": clash}})
-    with pytest.raises(FaqDataError, match="pasted"):
-        Analyzer(broken, [])
 
 
 def test_confident_answers_offer_no_alternatives(engine: FaqEngine) -> None:

@@ -1,0 +1,91 @@
+"""Cold start and memory of the CLI: `gigguard --help`, `gigguard ask`, console ready.
+
+    .venv/bin/python bench/startup.py [--runs 5]
+
+Each figure is the median of fresh processes: wall time (the target; it includes waiting for
+a busy CPU) and CPU time (user + system, steadier on a shared machine), and the peak RSS of
+`ask`. Console ready = from launch until it answers a first "hi" on a piped stdin, on a new
+SQLite database (migrations included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GIGGUARD = Path(sys.executable).parent / "gigguard"
+TARGETS = {"--help": 0.5, "ask": 1.0, "console ready": 1.5}  # seconds, idle 2-core machine
+RSS_TARGET_MB = 120
+
+
+def _run(args: list[str], env: dict[str, str], stdin: str = "") -> tuple[float, float, float]:
+    """Wall seconds until the first output line, CPU seconds and peak RSS (MB) of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(GIGGUARD), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(stdin)
+    proc.stdin.flush()
+    proc.stdout.readline()
+    ready = time.perf_counter() - start
+    proc.stdin.close()
+    proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        sys.exit(f"gigguard {' '.join(args)} exited {proc.returncode}")
+    return ready, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def measure(runs: int) -> dict[str, tuple[float, float, float]]:
+    figures: dict[str, tuple[float, float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = os.environ | {"GIGGUARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bench.db"}
+        cases = {
+            "--help": (["--help"], ""),
+            "ask": (["ask", "how do i opt out of upwork ai training"], ""),
+            "console ready": (["console"], "hi\n"),
+        }
+        for name, (args, stdin) in cases.items():
+            samples = [_run(args, env, stdin) for _ in range(runs)]
+            figures[name] = tuple(statistics.median(s[i] for s in samples) for i in range(3))  # type: ignore[assignment]
+    return figures
+
+
+def report(runs: int = 5) -> None:
+    figures = measure(runs)
+    load = os.getloadavg()[0]
+    print(f"cold start, median of {runs} (load average {load:.1f} on {os.cpu_count()} CPUs):")
+    for name, (wall, cpu, rss) in figures.items():
+        verdict = "met" if wall <= TARGETS[name] else "NOT met"
+        print(
+            f"  {name:<14} {wall:5.2f} s wall ({verdict}, target {TARGETS[name]} s), "
+            f"{cpu:5.2f} s CPU, {rss:4.0f} MB RSS"
+        )
+    rss = figures["ask"][2]
+    print(
+        f"  RSS of ask: {rss:.0f} MB ({'met' if rss <= RSS_TARGET_MB else 'NOT met'}, "
+        f"target {RSS_TARGET_MB} MB)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    report(parser.parse_args().runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Nearest labelled questions, by cosine similarity in the model's own features.
+
+The classifier generalises from weights; the neighbours remember phrasings. Their vote,
+blended into the classifier's probabilities, is what lifted questions by unseen authors
+most (bench/README.md). Community topics (GIGGUARD_KNOWLEDGE_DIR faq.yaml) are a second,
+small set of rows built at start-up, so they are found without retraining.
+
+Rows are stored by feature column (an inverted index, CSC): a question touches only the
+postings of its own n-grams, not every stored value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Sparse = tuple[NDArray[np.int64], NDArray[np.float32]]  # feature columns, weights
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    starts: NDArray[np.int64]  # postings of column c: starts[c] .. starts[c + 1]
+    rows: NDArray[np.int32]  # the row of each posting
+    data: NDArray[np.float32]  # its weight
+    labels: NDArray[np.int32]  # class number of each row
+    blocks: int  # unit-length blocks per vector: a vector's squared norm
+
+    @classmethod
+    def from_vectors(
+        cls, vectors: Sequence[Sparse], labels: Sequence[int], *, size: int, blocks: int
+    ) -> Neighbours:
+        lengths = [len(columns) for columns, _ in vectors]
+        columns = np.concatenate([c for c, _ in vectors] or [np.zeros(0, np.int64)])
+        data = np.concatenate([v for _, v in vectors] or [np.zeros(0, np.float32)])
+        rows = np.repeat(np.arange(len(vectors), dtype=np.int32), lengths)
+        order = np.argsort(columns, kind="stable")
+        starts = np.searchsorted(columns[order], np.arange(size + 1))
+        return cls(
+            starts=starts.astype(np.int64),
+            rows=rows[order],
+            data=data[order].astype(np.float32),
+            labels=np.asarray(labels, dtype=np.int32),
+            blocks=blocks,
+        )
+
+    def similarities(self, vector: Sparse) -> NDArray[np.float64]:
+        """Cosine of the question with every row (0..1)."""
+        columns, values = vector
+        begin = self.starts[columns]
+        lengths = self.starts[columns + 1] - begin
+        # Positions of every posting of the question's columns, in one array.
+        shift = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths)
+        positions = shift + np.arange(int(lengths.sum()))
+        weights = self.data[positions] * np.repeat(values, lengths)
+        sums = np.bincount(self.rows[positions], weights=weights, minlength=len(self.labels))
+        return sums / self.blocks
+
+
+def vote(
+    similarities: NDArray[np.float64],
+    labels: NDArray[np.int32],
+    *,
+    classes: int,
+    k: int,
+    temperature: float,
+) -> tuple[NDArray[np.float64], int, float]:
+    """Class shares of the k most similar rows (softmax of similarity), and the class and
+    similarity of the nearest one."""
+    k = min(k, len(similarities))
+    nearest = np.argpartition(-similarities, k - 1)[:k]
+    weights = np.exp((similarities[nearest] - similarities[nearest].max()) / temperature)
+    shares = np.bincount(labels[nearest], weights=weights, minlength=classes)
+    best = int(nearest[np.argmax(similarities[nearest])])
+    return shares / shares.sum(), int(labels[best]), float(similarities[best])
