@@ -43,6 +43,10 @@ class MemberRepository(Protocol):
         """Record a toggle, creating the member on first use."""
         ...
 
+    async def remember(self, key: MemberKey, *, at: dt.datetime) -> None:
+        """Make the member known (stats, audiences) without recording anything else."""
+        ...
+
     async def delete(self, key: MemberKey) -> int:
         """Delete every row about the member (reminders and deliveries too); return the count."""
         ...

@@ -41,7 +41,7 @@ def weekly_trend(progress: CommunityProgress, now: dt.datetime) -> list[tuple[st
     """Members finishing per ISO week (when their last toggle was recorded), last 8 weeks."""
     weeks = _weeks(now)
     counts = dict.fromkeys(weeks, 0)
-    for at in progress.finished_at:
+    for at in progress.ever_finished_at:
         monday = at.date() - dt.timedelta(days=at.weekday())
         if monday in counts:
             counts[monday] += 1

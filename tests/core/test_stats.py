@@ -82,7 +82,9 @@ async def test_figures_trend_and_chart(core: Gigguard, clock: ManualClock) -> No
 def test_weekly_trend_counts_iso_weeks_and_drops_older_ones() -> None:
     now = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)  # a Thursday, ISO week 48
     at = [now, now - dt.timedelta(days=3), now - dt.timedelta(days=4), now - dt.timedelta(weeks=9)]
-    trend = weekly_trend(CommunityProgress(members=9, finished_at=at, rechecks=0), now)
+    trend = weekly_trend(
+        CommunityProgress(members=9, finished_at=[], rechecks=0, ever_finished_at=at), now
+    )
     assert len(trend) == 8
     assert trend[-1] == ("2026-W48", 2) and trend[-2] == ("2026-W47", 1)
     assert sum(n for _, n in trend) == 3
