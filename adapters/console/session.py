@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+from pathlib import Path
 
 from core.identity import MemberKey
 from core.render_text import render_plain
@@ -16,9 +16,15 @@ COMMAND_PREFIX = "/optout"
 
 
 class ConsoleSession:
-    def __init__(self, core: Gigguard, *, user: str, moderator: bool) -> None:
+    """`save_to`: a folder where attachments are written (overwritten by name); without it
+    nothing is written to disk: text attachments are printed, images described."""
+
+    def __init__(
+        self, core: Gigguard, *, user: str, moderator: bool, save_to: Path | None = None
+    ) -> None:
         self._core = core
         self._actor = Actor(MemberKey(PLATFORM, WORKSPACE, user), is_moderator=moderator)
+        self._save_to = save_to
 
     def to_request(self, line: str) -> Request:
         """`/optout <subcommand> ...` is a command; anything else is a DM to the bot."""
@@ -29,14 +35,16 @@ class ConsoleSession:
 
     async def reply_to(self, line: str) -> str:
         reply = await self._core.handle(self.to_request(line))
-        return "\n\n".join([render_plain(reply), *(_save(a) for a in reply.attachments)])
+        shown = (self._attachment(a) for a in reply.attachments)
+        return "\n\n".join([render_plain(reply), *shown])
 
-
-def _save(attachment: Attachment) -> str:
-    """A terminal cannot show a chart: save it to a temporary file and say where."""
-    with tempfile.NamedTemporaryFile(
-        prefix="gigguard-", suffix="-" + attachment.filename, delete=False
-    ) as out:
-        out.write(attachment.content)
-    size = len(attachment.content)
-    return f"[chart: {attachment.alt_text} ({size} bytes), saved to {out.name}]"
+    def _attachment(self, attachment: Attachment) -> str:
+        size = len(attachment.content)
+        if self._save_to is not None:
+            path = self._save_to / Path(attachment.filename).name
+            path.write_bytes(attachment.content)
+            return f"[{attachment.filename}: {attachment.alt_text} ({size} bytes), saved to {path}]"
+        if attachment.mime.startswith("text/") or attachment.mime == "application/json":
+            text = attachment.content.decode("utf-8", errors="replace").rstrip("\n")
+            return f"--- {attachment.filename} ---\n{text}"
+        return f"[{attachment.filename}: {attachment.alt_text} ({size} bytes); not saved]"
