@@ -11,8 +11,10 @@ from core.delivery.when import (
     TimeError,
     describe,
     parse_when,
+    region_zone,
     resolve_zone,
     suggest_zones,
+    utc_offset,
 )
 from core.errors import UserInputError
 from core.replies import Button, ButtonStyle, Reply, Section, Table
@@ -129,8 +131,9 @@ async def tz(ctx: CommandContext, args: str) -> Reply:
         current = await member_zone(ctx)
         return _reply(ctx.msg("tz_current", zone=current or "UTC"))
     name = resolve_zone(given)
+    region = region_zone(given)
     if name is None:
-        suggestions = suggest_zones(given)
+        suggestions = [region] if region else suggest_zones(given)
         if not suggestions:
             raise UserInputError(ctx.msg("tz_unknown", given=quote(given)))
         raise UserInputError(
@@ -139,7 +142,11 @@ async def tz(ctx: CommandContext, args: str) -> Reply:
     async with ctx.services.uow() as uow:
         await uow.members.set_timezone(ctx.request.actor.key, name, at=ctx.now())
         await uow.commit()
-    return _reply(ctx.msg("tz_set", zone=name, now=describe(ctx.now(), name)))
+    text = ctx.msg("tz_set", zone=name, now=describe(ctx.now(), name))
+    if region:
+        offset = utc_offset(name, ctx.now())
+        text += " " + ctx.msg("tz_abbreviation", zone=name, offset=offset, region=region)
+    return _reply(text)
 
 
 async def _set_muted(ctx: CommandContext, muted: bool) -> Reply:

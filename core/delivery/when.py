@@ -50,6 +50,46 @@ class TimeError(GigguardError):
         self.given = given
 
 
+# Abbreviations people type for a region's time. The ones zoneinfo knows (EST, MST, HST, the
+# POSIX-rule CST6CDT...) are accepted but not what most people mean: EST never observes
+# daylight saving time. Each maps to the city zone to suggest.
+REGION_ZONES = {
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "EST5EDT": "America/New_York",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "CST6CDT": "America/Chicago",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "MST7MDT": "America/Denver",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "PST8PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu",
+    "CET": "Europe/Paris",
+    "CEST": "Europe/Paris",
+    "MET": "Europe/Paris",
+    "EET": "Europe/Athens",
+    "WET": "Europe/Lisbon",
+    "BST": "Europe/London",
+    "IST": "Asia/Kolkata",
+}
+
+
+def region_zone(name: str) -> str | None:
+    """The city zone a region abbreviation stands for ("EST" -> "America/New_York")."""
+    return REGION_ZONES.get(name.strip().upper())
+
+
+def utc_offset(name: str, at: dt.datetime) -> str:
+    """ "UTC-05:00": the zone's offset at `at`."""
+    offset = at.astimezone(zone(name)).utcoffset() or dt.timedelta(0)
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    hours, rest = divmod(abs(int(offset.total_seconds())), 3600)
+    return f"UTC{sign}{hours:02d}:{rest // 60:02d}"
+
+
 @cache
 def _zone_names() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
