@@ -20,6 +20,7 @@ from core.requests import Actor
 if TYPE_CHECKING:
     import discord
 
+    from adapters.console.render import Choices
     from adapters.slack.config import SlackConfig
     from adapters.slack.tokens import WorkspaceTokens
 
@@ -45,15 +46,18 @@ def delivery_messengers(
     slack: SlackConfig | None = None,
     slack_tokens: WorkspaceTokens | None = None,
     discord_client: discord.Client | None = None,
+    console_choices: Choices | None = None,
 ) -> dict[str, Messenger]:
     """A Messenger for each running platform that has one. Deliveries for the others wait,
     queued, until a process with their Messenger runs. Discord's sends through the running
-    client, so they start once it has logged in."""
+    client, so they start once it has logged in. The console's numbers the buttons it prints
+    in `console_choices`, the choices the console session reads."""
     from adapters.console.messenger import ConsoleMessenger
+    from adapters.console.render import terminal_width
 
     found: dict[str, Messenger] = {}
     if "console" in platforms:
-        found["console"] = ConsoleMessenger()
+        found["console"] = ConsoleMessenger(choices=console_choices, width=terminal_width())
     if "slack" in platforms and slack is not None:
         from adapters.slack.messenger import SlackMessenger, delivery_client
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from adapters.console.render import Choices
 from core.identity import MemberKey
-from core.render_text import render_plain
 from core.replies import Attachment
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
@@ -16,18 +16,33 @@ COMMAND_PREFIX = "/optout"
 
 
 class ConsoleSession:
-    """`save_to`: a folder where attachments are written (overwritten by name); without it
+    """One person at the terminal. `choices` is shared with the console's Messenger, so a
+    number typed after a delivery (a reminder's snooze buttons) means that delivery's button.
+    `save_to`: a folder where attachments are written (overwritten by name); without it
     nothing is written to disk: text attachments are printed, images described."""
 
     def __init__(
-        self, core: Gigguard, *, user: str, moderator: bool, save_to: Path | None = None
+        self,
+        core: Gigguard,
+        *,
+        user: str,
+        moderator: bool,
+        save_to: Path | None = None,
+        choices: Choices | None = None,
+        width: int | None = None,
     ) -> None:
         self._core = core
         self._actor = Actor(MemberKey(PLATFORM, WORKSPACE, user), is_moderator=moderator)
         self._save_to = save_to
+        self.choices = choices or Choices()
+        self._width = width
 
     def to_request(self, line: str) -> Request:
-        """`/optout <subcommand> ...` is a command; anything else is a DM to the bot."""
+        """`/optout <subcommand> ...` or a choice's number is a command; anything else is a
+        DM to the bot."""
+        chosen = self.choices.command(line)
+        if chosen is not None:
+            return Request(actor=self._actor, text=chosen, place=Place.DM, origin=Origin.COMMAND)
         head, _, rest = line.strip().partition(" ")
         if head.lower() == COMMAND_PREFIX:
             return Request(actor=self._actor, text=rest, place=Place.DM, origin=Origin.COMMAND)
@@ -35,8 +50,9 @@ class ConsoleSession:
 
     async def reply_to(self, line: str) -> str:
         reply = await self._core.handle(self.to_request(line))
-        shown = (self._attachment(a) for a in reply.attachments)
-        return "\n\n".join([render_plain(reply), *shown])
+        shown = [self.choices.render(reply, width=self._width)]
+        shown += [self._attachment(a) for a in reply.attachments]
+        return "\n\n".join(shown)
 
     def _attachment(self, attachment: Attachment) -> str:
         size = len(attachment.content)
