@@ -13,9 +13,13 @@ from core.delivery import broadcasting
 from core.delivery.broadcasting import Order
 from core.delivery.models import Audience, Status, Target
 from core.delivery.worker import DeliveryWorker
+from core.commands.broadcasts import preview_reply
+from core.commands.context import CommandContext
 from core.identity import MemberKey
 from core.ports import MemberDirectory, Messenger
-from core.requests import Actor
+from core.render_text import render_plain
+from core.replies import Reply
+from core.requests import Actor, Request
 
 if TYPE_CHECKING:
     import discord
@@ -113,7 +117,11 @@ async def enqueue_broadcast(
     broadcast = shown.broadcast
     if confirmed:
         broadcast = await broadcasting.confirm(services, operator, broadcast.id)
+    ctx = CommandContext(Request(operator, ""), services)
     return {
+        "preview": render_plain(Reply(blocks=preview_reply(ctx, shown).blocks)),
+        "text": broadcast.text,
+        "removed_mentions": list(shown.removed),
         "id": broadcast.id,
         "state": broadcast.state.value,
         "recipients_now": shown.recipients,

@@ -50,6 +50,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_cli_enqueues_and_reports(env: dict[str, str], tmp_path: Path) -> None:
+    env = env | {"DISCORD_TOKEN": "not-used-to-enqueue"}  # a configured platform
     base = ["broadcast", "--platform", "discord", "--workspace", "G1", "--to", "dm"]
     queued = gigguard(
         [
@@ -61,6 +62,7 @@ def test_cli_enqueues_and_reports(env: dict[str, str], tmp_path: Path) -> None:
             "--message",
             "Hi @here",
             "--yes",
+            "--json",
         ],
         env,
         tmp_path,
