@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -49,11 +50,15 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         yes: Annotated[
             bool, typer.Option("--yes", help="Confirm; without it, preview only.")
         ] = False,
+        json_output: Annotated[
+            bool, typer.Option("--json", help="Machine-readable result.")
+        ] = False,
     ) -> None:
         """Queue a broadcast; the running `gigguard run` process delivers it."""
         # Imported here so `gigguard --help` and `gigguard ask` do not load the database stack.
         from bot.bootstrap import build_app
         from bot.database import upgrade_database
+        from bot.broadcast_target import workspace_refusal
         from bot.delivery import as_json, enqueue_broadcast, order_from_options
         from core.errors import UserInputError
 
@@ -64,6 +69,9 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         )
 
         async def go() -> dict[str, object]:
+            refusal = await workspace_refusal(current, platform.value, workspace)
+            if refusal is not None:
+                raise UserInputError(refusal + "; nothing was queued")
             built = build_app(current)
             try:
                 return await enqueue_broadcast(
@@ -77,7 +85,7 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         except UserInputError as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(2) from exc
-        typer.echo(as_json(result))
+        typer.echo(as_json(result) if json_output else str(result["preview"]))
         if not yes:
             typer.echo(f"preview only: re-run with --yes to send (draft #{result['id']})", err=True)
 
@@ -90,6 +98,7 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         """Scheduled and recent broadcasts with their delivery report."""
         from bot.bootstrap import build_app
         from bot.database import upgrade_database
+        from adapters.console.render import terminal_width
         from bot.delivery import as_json, broadcast_reports
         from core.render_text import render_table
 
@@ -113,12 +122,29 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
                 str(r["id"]),
                 f"{r['platform']}/{r['workspace']}",
                 str(r["state"]),
-                str(r["next_run_at"] or "-"),
+                _moment(r["next_run_at"], r["timezone"]),
                 str(r["sent"]),
                 str(r["pending"]),
-                str(r["skipped"] or 0),
-                str(r["failed"] or 0),
+                _by_reason(r["skipped"]),
+                _by_reason(r["failed"]),
             )
             for r in reports
         )
-        typer.echo(render_table(headers, rows) if rows else "no broadcasts yet")
+        width = terminal_width()
+        typer.echo(render_table(headers, rows, width=width) if rows else "no broadcasts yet")
+
+
+def _moment(iso: object, timezone: object) -> str:
+    """An ISO timestamp from the report as a person reads it, in the broadcast's zone."""
+    from core.delivery.when import describe
+
+    if not isinstance(iso, str):
+        return "-"
+    return describe(dt.datetime.fromisoformat(iso), str(timezone) if timezone else None)
+
+
+def _by_reason(counts: object) -> str:
+    """{"muted": 1, "finished": 3} -> "finished 3, muted 1"."""
+    if not isinstance(counts, dict) or not counts:
+        return "0"
+    return ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items()))

@@ -123,18 +123,37 @@ def knowledge_reload() -> None:
     typer.echo(f"knowledge is valid; generation {generation}: running bots reload within ~10 s")
 
 
+def _console_logs(settings: Settings) -> None:
+    """Log lines never appear inside the conversation: at a terminal, where stderr shares
+    the screen with the chat, they go to a file (GIGGUARD_LOG_FILE, else CONSOLE_LOG_FILE)."""
+    from bot.logs import setup_logging
+    from bot.settings import CONSOLE_LOG_FILE
+
+    log_file = settings.log_file
+    if log_file is None and sys.stdin.isatty() and sys.stderr.isatty():
+        log_file = CONSOLE_LOG_FILE
+    if log_file is not None:
+        setup_logging(settings.log_level, as_json=settings.log_json, file=log_file)
+
+
 @app.command()
 def console(
     user: Annotated[str, typer.Option(help="Who you are in this session.")] = "me",
     moderator: Annotated[bool, typer.Option(help="Act as a community moderator.")] = False,
+    save_to: Annotated[
+        Path | None, typer.Option(help="Folder to save attachments (charts, exports) in.")
+    ] = None,
 ) -> None:
-    """Talk to the bot in this terminal (or pipe lines into it)."""
+    """Talk to the bot in this terminal (or pipe lines into it); reminders and broadcasts
+    are delivered into the conversation."""
     from bot.database import upgrade_database
-    from bot.runners import run_console_adapter
+    from bot.runners import ConsoleOptions, run_console_adapter
 
     settings = _settings()
+    _console_logs(settings)
     upgrade_database(settings.database_url)
-    asyncio.run(run_console_adapter(settings, user=user, moderator=moderator))
+    options = ConsoleOptions(user=user, moderator=moderator, save_to=save_to)
+    asyncio.run(run_console_adapter(settings, options))
 
 
 @app.command()
@@ -148,15 +167,20 @@ def run(
     ] = False,
     host: Annotated[str, typer.Option(help="Slack HTTP mode: address to bind.")] = "0.0.0.0",
     port: Annotated[int, typer.Option(help="Slack HTTP mode: port to listen on.")] = 3000,
+    user: Annotated[str, typer.Option(help="Console: who you are.")] = "me",
+    moderator: Annotated[bool, typer.Option(help="Console: act as a moderator.")] = False,
 ) -> None:
     """Start the bot on every configured platform."""
     from bot.database import upgrade_database
-    from bot.runners import run_adapters
+    from bot.runners import ConsoleOptions, configured_platforms, run_adapters
 
     settings = _settings()
-    upgrade_database(settings.database_url)
     chosen = [p.value for p in platform] if platform else None
-    asyncio.run(run_adapters(settings, chosen, http=http, host=host, port=port))
+    if "console" in (chosen or configured_platforms(settings)):
+        _console_logs(settings)
+    upgrade_database(settings.database_url)
+    console = ConsoleOptions(user=user, moderator=moderator)
+    asyncio.run(run_adapters(settings, chosen, http=http, host=host, port=port, console=console))
 
 
 @app.command()

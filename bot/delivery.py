@@ -13,13 +13,18 @@ from core.delivery import broadcasting
 from core.delivery.broadcasting import Order
 from core.delivery.models import Audience, Status, Target
 from core.delivery.worker import DeliveryWorker
+from core.commands.broadcasts import preview_reply
+from core.commands.context import CommandContext
 from core.identity import MemberKey
 from core.ports import MemberDirectory, Messenger
-from core.requests import Actor
+from core.render_text import render_plain
+from core.replies import Reply
+from core.requests import Actor, Request
 
 if TYPE_CHECKING:
     import discord
 
+    from adapters.console.render import Choices
     from adapters.slack.config import SlackConfig
     from adapters.slack.tokens import WorkspaceTokens
 
@@ -46,15 +51,18 @@ def delivery_messengers(
     slack: SlackConfig | None = None,
     slack_tokens: WorkspaceTokens | None = None,
     discord_client: discord.Client | None = None,
+    console_choices: Choices | None = None,
 ) -> dict[str, Messenger]:
     """A Messenger for each running platform that has one. Deliveries for the others wait,
     queued, until a process with their Messenger runs. Discord's sends through the running
-    client, so they start once it has logged in."""
+    client, so they start once it has logged in. The console's numbers the buttons it prints
+    in `console_choices`, the choices the console session reads."""
     from adapters.console.messenger import ConsoleMessenger
+    from adapters.console.render import terminal_width
 
     found: dict[str, Messenger] = {}
     if "console" in platforms:
-        found["console"] = ConsoleMessenger()
+        found["console"] = ConsoleMessenger(choices=console_choices, width=terminal_width())
     if "slack" in platforms and slack is not None:
         from adapters.slack.messenger import SlackMessenger, delivery_client
 
@@ -110,7 +118,11 @@ async def enqueue_broadcast(
     broadcast = shown.broadcast
     if confirmed:
         broadcast = await broadcasting.confirm(services, operator, broadcast.id)
+    ctx = CommandContext(Request(operator, ""), services)
     return {
+        "preview": render_plain(Reply(blocks=preview_reply(ctx, shown).blocks)),
+        "text": broadcast.text,
+        "removed_mentions": list(shown.removed),
         "id": broadcast.id,
         "state": broadcast.state.value,
         "recipients_now": shown.recipients,

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import sys
+from pathlib import Path
 
 # Slack tokens (xoxb-, xoxp-, xoxa-, xoxr-, xapp-) and Discord bot tokens, which are three
 # base64url parts: the bot's id, a timestamp and an HMAC.
@@ -46,8 +47,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
-def setup_logging(level: str, *, as_json: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def setup_logging(level: str, *, as_json: bool, file: Path | None = None) -> None:
+    """Log lines to stderr, or appended to `file` (its folder is created)."""
+    handler: logging.Handler
+    if file is None:
+        handler = logging.StreamHandler(sys.stderr)
+    else:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8")
     handler.setFormatter(
         JsonFormatter()
         if as_json

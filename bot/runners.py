@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adapters.console.render import Choices, terminal_width
 from adapters.console.repl import run_console
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
@@ -42,8 +44,24 @@ def configured_platforms(settings: Settings) -> list[str]:
     return found or ["console"]
 
 
-def _console(app: App, *, user: str, moderator: bool) -> Coroutine[Any, Any, None]:
-    session = ConsoleSession(app.core, user=user, moderator=moderator)
+@dataclass(frozen=True, slots=True)
+class ConsoleOptions:
+    """Who sits at the console (`--user`, `--moderator`) and where attachments go."""
+
+    user: str = "me"
+    moderator: bool = False
+    save_to: Path | None = None
+
+
+def _console(app: App, options: ConsoleOptions, choices: Choices) -> Coroutine[Any, Any, None]:
+    session = ConsoleSession(
+        app.core,
+        user=options.user,
+        moderator=options.moderator,
+        save_to=options.save_to,
+        choices=choices,
+        width=terminal_width(),
+    )
     return run_console(session, banner=app.core.knowledge.message("console_banner"))
 
 
@@ -120,16 +138,28 @@ def _discord_config(settings: Settings, report: Callable[[bool], None]) -> Disco
     )
 
 
-async def run_console_adapter(settings: Settings, *, user: str, moderator: bool) -> None:
+async def run_console_adapter(settings: Settings, options: ConsoleOptions) -> None:
+    """The console with its delivery worker, so reminders and broadcasts arrive in it; the
+    session ends at EOF or `quit`, and the worker finishes its send in flight."""
     app = build_app(settings)
+    choices = Choices()
+    messengers = delivery_messengers(["console"], console_choices=choices)
     try:
-        await _console(app, user=user, moderator=moderator)
+        await run_until_stopped(
+            [_console(app, options, choices)], graceful=[partial(run_worker, app, messengers)]
+        )
     finally:
         await app.close()
 
 
 async def run_adapters(
-    settings: Settings, platforms: list[str] | None, *, http: bool, host: str, port: int
+    settings: Settings,
+    platforms: list[str] | None,
+    *,
+    http: bool,
+    host: str,
+    port: int,
+    console: ConsoleOptions | None = None,
 ) -> None:
     from bot.metrics import PrometheusMetrics  # aiohttp and prometheus: not for the console
     from bot.ops_http import OpsEndpoints, serve_ops
@@ -148,8 +178,10 @@ async def run_adapters(
     store, slack_tokens = _slack_installations(slack, engine)
     app = build_app(settings, metrics=metrics, engine=engine)
     runs: list[Coroutine[Any, Any, None]] = []
+    choices = Choices()
     if "console" in chosen:
-        runs.append(adapters.track("console", _console(app, user="me", moderator=False)))
+        session = _console(app, console or ConsoleOptions(), choices)
+        runs.append(adapters.track("console", session))
     if slack is not None:
         from adapters.slack.oauth import oauth_settings
         from adapters.slack.runner import run_slack
@@ -173,7 +205,11 @@ async def run_adapters(
         directories=delivery_directories(slack, slack_tokens, discord_client=lister),
     )
     messengers = delivery_messengers(
-        chosen, slack=slack, slack_tokens=slack_tokens, discord_client=discord_client
+        chosen,
+        slack=slack,
+        slack_tokens=slack_tokens,
+        discord_client=discord_client,
+        console_choices=choices,
     )
     counts = app.core.services.question_counts
     graceful: list[Graceful] = [

@@ -17,6 +17,8 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/gigguard.db"
 # connections; each process keeps two beyond its command slots for the background tasks.
 SQLITE_POOL, SQLITE_COMMANDS = 1, 8
 POSTGRES_COMMANDS, POSTGRES_SPARE_CONNECTIONS = 10, 2
+# Where an interactive console logs when GIGGUARD_LOG_FILE is unset: not on its screen.
+CONSOLE_LOG_FILE = Path("data/gigguard-console.log")
 
 
 class Settings(BaseSettings):
@@ -30,6 +32,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = Field(None, validation_alias="GIGGUARD_KNOWLEDGE_DIR")
     log_level: str = Field("INFO", validation_alias="GIGGUARD_LOG_LEVEL")
     log_json: bool = Field(False, validation_alias="GIGGUARD_LOG_JSON")
+    # Log to this file instead of stderr.
+    log_file: Path | None = Field(None, validation_alias="GIGGUARD_LOG_FILE")
     # Set to serve /healthz and /metrics from `gigguard run`; 0 picks a free port (tests).
     http_port: int | None = Field(None, ge=0, le=65535, validation_alias="GIGGUARD_HTTP_PORT")
     # The most messages per second the worker sends to one workspace, whatever pace it learns.

@@ -49,6 +49,10 @@ class MemberRepository(Protocol):
         Slack installs they made)."""
         ...
 
+    async def remember(self, key: MemberKey, *, at: dt.datetime) -> None:
+        """Make the member known (stats, audiences) without recording anything else."""
+        ...
+
     async def delete(self, key: MemberKey) -> int:
         """Delete every row about the member (reminders and deliveries too, claimed or not) and
         blank their id where it is kept as an attribution; return the count."""

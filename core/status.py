@@ -50,6 +50,9 @@ class CommunityProgress:
     members: int
     finished_at: list[dt.datetime]  # per finished member: when their last toggle was recorded
     rechecks: int  # members with a toggle recorded off before a later policy update
+    # Per member who switched every toggle off, even before a later policy update: the weekly
+    # trend is history, which a policy update must not rewrite.
+    ever_finished_at: list[dt.datetime]
 
 
 @dataclass(frozen=True, slots=True)

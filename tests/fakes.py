@@ -78,6 +78,9 @@ class InMemoryMembers:
     async def traces(self, key: MemberKey) -> MemberTraces:
         return MemberTraces(broadcasts_created=[], broadcast_copies=[], slack_installations=0)
 
+    async def remember(self, key: MemberKey, *, at: dt.datetime) -> None:
+        self._uow.profiles.setdefault(key, MemberProfile(key, None, False, at))
+
     async def delete(self, key: MemberKey) -> int:
         doomed = [ident for ident in self._uow.toggles if ident[0] == key]
         for ident in doomed:
@@ -151,15 +154,22 @@ class InMemoryStats:
         self, *, platform: str, workspace: str, finished: list[tuple[str, str]]
     ) -> CommunityProgress:
         keys = self._members(platform, workspace)
-        finished_at, rechecks = [], 0
+        finished_at, ever_finished_at, rechecks = [], [], 0
         for key in keys:
             latest = _latest_for(self._uow, key)
             mine = {(m, t): r for (k, m, t), r in self._uow.toggles.items() if k == key}
             current = [mine.get(pair) for pair in finished]
             if finished and all(r and r.off and not needs_recheck(r, latest) for r in current):
                 finished_at.append(max(r.recorded_at for r in current if r))
+            if finished and all(r and r.off for r in current):
+                ever_finished_at.append(max(r.recorded_at for r in current if r))
             rechecks += any(needs_recheck(r, latest) for r in mine.values())
-        return CommunityProgress(members=len(keys), finished_at=finished_at, rechecks=rechecks)
+        return CommunityProgress(
+            members=len(keys),
+            finished_at=finished_at,
+            rechecks=rechecks,
+            ever_finished_at=ever_finished_at,
+        )
 
     async def deliveries(self, *, platform: str, workspace: str) -> DeliveryCounts:
         keys = set(self._members(platform, workspace))

@@ -5,22 +5,29 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from adapters.console.render import Choices
 from adapters.console.session import PLATFORM
 from core.delivery.neutralise import neutralise
 from core.ports import Sent
-from core.render_text import render_plain
 from core.replies import Reply
 
 
 class ConsoleMessenger:
+    """Prints deliveries into the conversation; their buttons become the numbered choices."""
+
     platform = PLATFORM
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(
+        self, out: TextIO | None = None, *, choices: Choices | None = None, width: int | None = None
+    ) -> None:
         self._out = out
+        self._choices = choices or Choices()
+        self._width = width
 
     def _print(self, heading: str, reply: Reply, key: str) -> Sent:
         out = self._out or sys.stdout
-        print(f"--- {heading} ---\n{neutralise_lines(render_plain(reply))}\n", file=out, flush=True)
+        text = neutralise_lines(self._choices.render(reply, width=self._width))
+        print(f"--- {heading} ---\n{text}\n", file=out, flush=True)
         return Sent(message_id=key)
 
     async def send_dm(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
+from pathlib import Path
 
+from adapters.console.render import Choices
 from core.identity import MemberKey
-from core.render_text import render_plain
 from core.replies import Attachment
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
@@ -16,12 +16,33 @@ COMMAND_PREFIX = "/optout"
 
 
 class ConsoleSession:
-    def __init__(self, core: Gigguard, *, user: str, moderator: bool) -> None:
+    """One person at the terminal. `choices` is shared with the console's Messenger, so a
+    number typed after a delivery (a reminder's snooze buttons) means that delivery's button.
+    `save_to`: a folder where attachments are written (overwritten by name); without it
+    nothing is written to disk: text attachments are printed, images described."""
+
+    def __init__(
+        self,
+        core: Gigguard,
+        *,
+        user: str,
+        moderator: bool,
+        save_to: Path | None = None,
+        choices: Choices | None = None,
+        width: int | None = None,
+    ) -> None:
         self._core = core
         self._actor = Actor(MemberKey(PLATFORM, WORKSPACE, user), is_moderator=moderator)
+        self._save_to = save_to
+        self.choices = choices or Choices()
+        self._width = width
 
     def to_request(self, line: str) -> Request:
-        """`/optout <subcommand> ...` is a command; anything else is a DM to the bot."""
+        """`/optout <subcommand> ...` or a choice's number is a command; anything else is a
+        DM to the bot."""
+        chosen = self.choices.command(line)
+        if chosen is not None:
+            return Request(actor=self._actor, text=chosen, place=Place.DM, origin=Origin.COMMAND)
         head, _, rest = line.strip().partition(" ")
         if head.lower() == COMMAND_PREFIX:
             return Request(actor=self._actor, text=rest, place=Place.DM, origin=Origin.COMMAND)
@@ -29,14 +50,17 @@ class ConsoleSession:
 
     async def reply_to(self, line: str) -> str:
         reply = await self._core.handle(self.to_request(line))
-        return "\n\n".join([render_plain(reply), *(_save(a) for a in reply.attachments)])
+        shown = [self.choices.render(reply, width=self._width)]
+        shown += [self._attachment(a) for a in reply.attachments]
+        return "\n\n".join(shown)
 
-
-def _save(attachment: Attachment) -> str:
-    """A terminal cannot show a chart: save it to a temporary file and say where."""
-    with tempfile.NamedTemporaryFile(
-        prefix="gigguard-", suffix="-" + attachment.filename, delete=False
-    ) as out:
-        out.write(attachment.content)
-    size = len(attachment.content)
-    return f"[chart: {attachment.alt_text} ({size} bytes), saved to {out.name}]"
+    def _attachment(self, attachment: Attachment) -> str:
+        size = len(attachment.content)
+        if self._save_to is not None:
+            path = self._save_to / Path(attachment.filename).name
+            path.write_bytes(attachment.content)
+            return f"[{attachment.filename}: {attachment.alt_text} ({size} bytes), saved to {path}]"
+        if attachment.mime.startswith("text/") or attachment.mime == "application/json":
+            text = attachment.content.decode("utf-8", errors="replace").rstrip("\n")
+            return f"--- {attachment.filename} ---\n{text}"
+        return f"[{attachment.filename}: {attachment.alt_text} ({size} bytes); not saved]"

@@ -12,6 +12,7 @@ from core.delivery.models import Audience, Broadcast, FailReason, Report, Status
 from core.delivery.when import describe
 from core.errors import UserInputError
 from core.replies import Button, ButtonStyle, Reply, Section, Table
+from core.text import quote
 
 CONFIRM = "confirm"
 FAILED = "failed"
@@ -87,6 +88,9 @@ def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
     ]
     if b.schedule:
         lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=b.timezone))
+    if shown.removed:
+        removed = ", ".join(quote(m) for m in shown.removed)
+        lines.append(ctx.msg("broadcast_preview_removed", count=len(shown.removed), removed=removed))
     return Reply(
         blocks=(
             Section("\n".join(lines), title=ctx.msg("broadcast_preview_title", id=b.id)),

@@ -42,7 +42,7 @@ def weekly_trend(progress: CommunityProgress, now: dt.datetime) -> list[tuple[st
     """Members finishing per ISO week (when their last toggle was recorded), last 8 weeks."""
     weeks = _weeks(now)
     counts = dict.fromkeys(weeks, 0)
-    for at in progress.finished_at:
+    for at in progress.ever_finished_at:
         monday = at.date() - dt.timedelta(days=at.weekday())
         if monday in counts:
             counts[monday] += 1
@@ -119,14 +119,12 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
             ctx.msg("stats_trend_title", weeks=TREND_WEEKS),
         )
     )
+    # Counts of messages, not of people: nobody can be singled out, so none is hidden.
     delivery_rows = [
-        (ctx.msg(f"stats_reminders_{s.value}"), _shown(ctx, deliveries.reminders.get(s, 0), group))
+        (ctx.msg(f"stats_reminders_{s.value}"), str(deliveries.reminders.get(s, 0)))
         for s in REMINDER_STATES
     ] + [
-        (
-            ctx.msg(f"stats_broadcasts_{s.value}"),
-            _shown(ctx, deliveries.broadcasts.get(s, 0), group),
-        )
+        (ctx.msg(f"stats_broadcasts_{s.value}"), str(deliveries.broadcasts.get(s, 0)))
         for s in BROADCAST_STATES
     ]
     blocks.append(_table(ctx, delivery_rows, ctx.msg("stats_deliveries_title")))

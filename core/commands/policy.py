@@ -20,6 +20,7 @@ MAX_URL = 300
 RECENT = 10
 SOURCE = "source"
 # Markup that renders or pings on Slack or Discord; a policy note is plain text.
+_URL_START = re.compile(r"^https?://", re.IGNORECASE)
 _MARKUP = re.compile(r"[<>@*_~`|\\\[\]]")
 
 
@@ -48,7 +49,7 @@ def _nudge(ctx: CommandContext, marketplace: str) -> Button:
 
 
 async def policy_update(ctx: CommandContext, args: str) -> Reply:
-    """`<marketplace> [source <url>] <note>`."""
+    """`<marketplace> [[source] <url>] <note>`: a leading URL is the source (the README's form)."""
     words = args.split()
     if len(words) < 2:
         raise UserInputError(ctx.msg("policy_update_usage"))
@@ -62,6 +63,8 @@ async def policy_update(ctx: CommandContext, args: str) -> Reply:
         if len(rest) < 2:
             raise UserInputError(ctx.msg("policy_update_usage"))
         source, rest = checked_url(ctx, rest[1]), rest[2:]
+    elif _URL_START.match(rest[0]):
+        source, rest = checked_url(ctx, rest[0]), rest[1:]
     note = clean_note(" ".join(rest))
     if not note:
         raise UserInputError(ctx.msg("policy_update_usage"))

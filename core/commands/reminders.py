@@ -11,8 +11,10 @@ from core.delivery.when import (
     TimeError,
     describe,
     parse_when,
+    region_zone,
     resolve_zone,
     suggest_zones,
+    utc_offset,
 )
 from core.errors import UserInputError
 from core.replies import Button, ButtonStyle, Reply, Section, Table
@@ -51,6 +53,7 @@ async def remind(ctx: CommandContext, args: str) -> Reply:
     async with ctx.services.uow() as uow:
         if len(await uow.reminders.for_member(key, pending_only=True)) >= MAX_PENDING:
             raise UserInputError(ctx.msg("remind_too_many", limit=MAX_PENDING))
+        await uow.members.remember(key, at=now)  # counted in stats and broadcast audiences
         reminder_id = await uow.reminders.add(key, due_at=due, at=now)
         await uow.commit()
     hint = "" if timezone else ctx.msg("remind_tz_hint")
@@ -92,13 +95,14 @@ async def reminders(ctx: CommandContext, args: str) -> Reply:
     return Reply(blocks=(table, Section(ctx.msg("reminders_cancel_hint"))))
 
 
-def _snoozed_until(ctx: CommandContext, choice: str, timezone: str | None) -> dt.datetime:
-    now = ctx.now()
+def _snoozed_until(base: dt.datetime, choice: str, timezone: str | None) -> dt.datetime:
+    """Snoozing counts from `base`, the later of now and the reminder's due time, so it
+    only ever moves a reminder later."""
     if choice == "1h":
-        return now + dt.timedelta(hours=1)
+        return base + dt.timedelta(hours=1)
     if choice == "week":
-        return now + dt.timedelta(days=7)
-    return parse_when("tomorrow 9am", now=now, timezone=timezone)
+        return base + dt.timedelta(days=7)
+    return parse_when("tomorrow 9am", now=base, timezone=timezone)
 
 
 async def snooze(ctx: CommandContext, args: str) -> Reply:
@@ -107,10 +111,14 @@ async def snooze(ctx: CommandContext, args: str) -> Reply:
     choice = choice.strip().lower()
     if choice not in SNOOZES:
         raise UserInputError(ctx.msg("snooze_usage", valid="|".join(SNOOZES)))
+    key = ctx.request.actor.key
     timezone = await member_zone(ctx)
-    due = _snoozed_until(ctx, choice, timezone)
     async with ctx.services.uow() as uow:
-        moved = await uow.reminders.reschedule(ctx.request.actor.key, reminder_id, due_at=due)
+        mine = {r.id: r for r in await uow.reminders.for_member(key, pending_only=False)}
+        if reminder_id not in mine:
+            return _reply(ctx.msg("reminder_not_found", id=reminder_id))
+        due = _snoozed_until(max(ctx.now(), mine[reminder_id].due_at), choice, timezone)
+        moved = await uow.reminders.reschedule(key, reminder_id, due_at=due)
         await uow.commit()
     if not moved:
         return _reply(ctx.msg("reminder_not_found", id=reminder_id))
@@ -123,8 +131,9 @@ async def tz(ctx: CommandContext, args: str) -> Reply:
         current = await member_zone(ctx)
         return _reply(ctx.msg("tz_current", zone=current or "UTC"))
     name = resolve_zone(given)
+    region = region_zone(given)
     if name is None:
-        suggestions = suggest_zones(given)
+        suggestions = [region] if region else suggest_zones(given)
         if not suggestions:
             raise UserInputError(ctx.msg("tz_unknown", given=quote(given)))
         raise UserInputError(
@@ -133,7 +142,11 @@ async def tz(ctx: CommandContext, args: str) -> Reply:
     async with ctx.services.uow() as uow:
         await uow.members.set_timezone(ctx.request.actor.key, name, at=ctx.now())
         await uow.commit()
-    return _reply(ctx.msg("tz_set", zone=name, now=describe(ctx.now(), name)))
+    text = ctx.msg("tz_set", zone=name, now=describe(ctx.now(), name))
+    if region:
+        offset = utc_offset(name, ctx.now())
+        text += " " + ctx.msg("tz_abbreviation", zone=name, offset=offset, region=region)
+    return _reply(text)
 
 
 async def _set_muted(ctx: CommandContext, muted: bool) -> Reply:

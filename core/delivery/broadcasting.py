@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.commands.context import Services
 from core.delivery.models import Audience, Broadcast, NewBroadcast, Report, Target
-from core.delivery.neutralise import neutralise
+from core.delivery.neutralise import neutralise, pings
 from core.delivery.when import TimeError, next_run, parse_schedule, parse_when
 from core.delivery.worker import finished_toggles
 from core.errors import UserInputError
@@ -39,6 +39,7 @@ class Preview:
     recipients: int
     eta: dt.timedelta
     per_minute: float
+    removed: tuple[str, ...] = ()  # mentions taken out of the typed text, as typed
 
 
 async def _zone(services: Services, key: MemberKey) -> str | None:
@@ -91,7 +92,9 @@ async def recipients(services: Services, broadcast: Broadcast) -> int:
     return eligible + len(set(await directory.member_ids(broadcast.workspace)) - known)
 
 
-async def preview(services: Services, broadcast: Broadcast) -> Preview:
+async def preview(
+    services: Services, broadcast: Broadcast, *, removed: tuple[str, ...] = ()
+) -> Preview:
     count = await recipients(services, broadcast)
     # The pace the worker learned for this workspace (the published figure until it has sent).
     rate = services.paces.rate(broadcast.platform, broadcast.workspace, broadcast.target)
@@ -100,6 +103,7 @@ async def preview(services: Services, broadcast: Broadcast) -> Preview:
         recipients=count,
         eta=dt.timedelta(seconds=math.ceil(count / rate)),
         per_minute=rate * 60,
+        removed=removed,
     )
 
 
@@ -130,7 +134,7 @@ async def draft(services: Services, actor: Actor, order: Order) -> Preview:
         await uow.commit()
         stored = await uow.broadcasts.get(key.platform, actor.scope, broadcast_id)
     assert stored is not None
-    return await preview(services, stored)
+    return await preview(services, stored, removed=tuple(pings(clean_input(order.text))))
 
 
 async def confirm(services: Services, actor: Actor, broadcast_id: int) -> Broadcast:

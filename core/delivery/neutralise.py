@@ -18,3 +18,11 @@ _AT_WORDS = re.compile(r"@(?=(everyone|here|channel|all)\b)", re.IGNORECASE)
 def neutralise(text: str) -> str:
     without_tokens = _ANGLE_TOKENS.sub("", text)
     return " ".join(_AT_WORDS.sub("", without_tokens).split())
+
+
+def pings(text: str) -> list[str]:
+    """The mention forms `neutralise` removes from `text`, as typed, so a preview can say so."""
+    tokens = [(m.start(), m.group(0)) for m in _ANGLE_TOKENS.finditer(text)]
+    blanked = _ANGLE_TOKENS.sub(lambda m: " " * len(m.group(0)), text)  # same positions
+    words = [(m.start(), "@" + m.group(1)) for m in _AT_WORDS.finditer(blanked)]
+    return [found for _, found in sorted(tokens + words)]

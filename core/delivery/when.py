@@ -34,7 +34,8 @@ _WEEKDAYS = {
     for name in names
 }
 _DAILY = {"day", "daily", "everyday"}
-_SCHEDULE = re.compile(r"^(?P<day>[a-z]+)(?:\s+at)?\s+(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
+_WORKDAYS = {"weekday", "weekdays"}
+_SCHEDULE = re.compile(r"^(?:every\s+)?(?P<day>[a-z]+)(?:\s+at)?\s+(?P<clock>.+)$")
 _CLOCK_WORDS = re.compile(r"\d|noon|midnight|morning|evening|afternoon|night", re.IGNORECASE)
 
 
@@ -45,6 +46,46 @@ class TimeError(GigguardError):
         super().__init__(f"{key}: {given!r}")
         self.key = key
         self.given = given
+
+
+# Abbreviations people type for a region's time. The ones zoneinfo knows (EST, MST, HST, the
+# POSIX-rule CST6CDT...) are accepted but not what most people mean: EST never observes
+# daylight saving time. Each maps to the city zone to suggest.
+REGION_ZONES = {
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "EST5EDT": "America/New_York",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "CST6CDT": "America/Chicago",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "MST7MDT": "America/Denver",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "PST8PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu",
+    "CET": "Europe/Paris",
+    "CEST": "Europe/Paris",
+    "MET": "Europe/Paris",
+    "EET": "Europe/Athens",
+    "WET": "Europe/Lisbon",
+    "BST": "Europe/London",
+    "IST": "Asia/Kolkata",
+}
+
+
+def region_zone(name: str) -> str | None:
+    """The city zone a region abbreviation stands for ("EST" -> "America/New_York")."""
+    return REGION_ZONES.get(name.strip().upper())
+
+
+def utc_offset(name: str, at: dt.datetime) -> str:
+    """ "UTC-05:00": the zone's offset at `at`."""
+    offset = at.astimezone(zone(name)).utcoffset() or dt.timedelta(0)
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    hours, rest = divmod(abs(int(offset.total_seconds())), 3600)
+    return f"UTC{sign}{hours:02d}:{rest // 60:02d}"
 
 
 @cache
@@ -107,24 +148,53 @@ def local_time(wall: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     return aware
 
 
-def parse_schedule(text: str) -> str:
-    """ "monday 09:00", "day 18:30" or a 5-field cron expression -> a cron expression."""
-    cleaned = " ".join(text.lower().split())
-    match = _SCHEDULE.match(cleaned)
-    if match:
-        day, hour, minute = match["day"], int(match["hour"]), int(match["minute"] or 0)
-        if hour > 23 or minute > 59:
-            raise TimeError("when_schedule", text)
-        if day in _WEEKDAYS:
-            return f"{minute} {hour} * * {_WEEKDAYS[day]}"
-        if day in _DAILY:
-            return f"{minute} {hour} * * *"
+def parse_clock(text: str) -> dt.time:
+    """A time of day ("9am", "18:30", "noon") read by the same reader as `parse_when`."""
+    import dateparser
+
+    base = dt.datetime(2001, 1, 1)
+    parsed = (
+        dateparser.parse(text, languages=["en"], settings={"RELATIVE_BASE": base})
+        if _CLOCK_WORDS.search(text)
+        else None
+    )
+    if parsed is None or parsed.date() != base.date():
         raise TimeError("when_schedule", text)
+    return parsed.time().replace(second=0, microsecond=0)
+
+
+def parse_schedule(text: str) -> str:
+    """ "monday 9am", "day at 18:30", "weekdays 9:00" or a 5-field cron expression -> cron."""
     from croniter import croniter
 
+    cleaned = " ".join(text.lower().split())
     if len(cleaned.split()) == 5 and croniter.is_valid(cleaned):
         return cleaned
-    raise TimeError("when_schedule", text)
+    match = _SCHEDULE.match(cleaned)
+    if match is None:
+        raise TimeError("when_schedule", text)
+    day = match["day"]
+    if day in _WEEKDAYS:
+        days = str(_WEEKDAYS[day])
+    elif day in _DAILY:
+        days = "*"
+    elif day in _WORKDAYS:
+        days = "1-5"
+    else:
+        raise TimeError("when_schedule", text)
+    try:
+        clock = parse_clock(match["clock"])
+    except TimeError as exc:
+        raise TimeError("when_schedule", text) from exc
+    return f"{clock.minute} {clock.hour} * * {days}"
+
+
+def shortest_gap(schedule: str, *, after: dt.datetime, timezone: str, runs: int = 8) -> dt.timedelta:
+    """The shortest time between two of the next `runs` occurrences of `schedule`."""
+    moments = [after]
+    for _ in range(runs):
+        moments.append(next_run(schedule, after=moments[-1], timezone=timezone))
+    return min(later - earlier for earlier, later in zip(moments[1:], moments[2:], strict=False))
 
 
 def next_run(schedule: str, *, after: dt.datetime, timezone: str) -> dt.datetime:

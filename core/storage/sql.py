@@ -92,6 +92,9 @@ class SqlMemberRepository:
         assert member_id is not None
         return int(member_id)
 
+    async def remember(self, key: MemberKey, *, at: dt.datetime) -> None:
+        await self._member_id(key, at)
+
     async def profile(self, key: MemberKey) -> MemberProfile | None:
         member = await self._member(key)
         if member is None:

@@ -31,13 +31,18 @@ class SqlCommunityStats:
                 for m, t in finished
             )
         )
-        done = await self._session.scalars(
-            select(func.max(col(ToggleStatus.recorded_at)))
-            .join(Member)
-            .where(community, pairs, current_off())
-            .group_by(col(ToggleStatus.member_id))
-            .having(func.count() == len(finished))
-        )
+        done, ever = [
+            list(
+                await self._session.scalars(
+                    select(func.max(col(ToggleStatus.recorded_at)))
+                    .join(Member)
+                    .where(community, pairs, switched_off)
+                    .group_by(col(ToggleStatus.member_id))
+                    .having(func.count() == len(finished))
+                )
+            )
+            for switched_off in (current_off(), col(ToggleStatus.off).is_(True))
+        ]
         rechecks = await self._session.scalar(
             select(func.count(func.distinct(col(ToggleStatus.member_id))))
             .join(Member)
@@ -47,6 +52,7 @@ class SqlCommunityStats:
             members=members or 0,
             finished_at=[as_utc(at) for at in done] if finished else [],
             rechecks=rechecks or 0,
+            ever_finished_at=[as_utc(at) for at in ever] if finished else [],
         )
 
     async def deliveries(self, *, platform: str, workspace: str) -> DeliveryCounts:

@@ -14,6 +14,7 @@ import pytest
 from alembic import command
 
 from adapters.console.messenger import ConsoleMessenger
+from adapters.console.render import Choices
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
 from bot.database import alembic_config
@@ -49,6 +50,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_cli_enqueues_and_reports(env: dict[str, str], tmp_path: Path) -> None:
+    env = env | {"DISCORD_TOKEN": "not-used-to-enqueue"}  # a configured platform
     base = ["broadcast", "--platform", "discord", "--workspace", "G1", "--to", "dm"]
     queued = gigguard(
         [
@@ -60,6 +62,7 @@ def test_cli_enqueues_and_reports(env: dict[str, str], tmp_path: Path) -> None:
             "--message",
             "Hi @here",
             "--yes",
+            "--json",
         ],
         env,
         tmp_path,
@@ -90,14 +93,15 @@ def test_migrations_match_the_tables(database_url: str) -> None:
 
 
 async def test_console_remind_then_the_worker_delivers(app: App, clock: ManualClock) -> None:
-    session = ConsoleSession(app.core, user="alice", moderator=False)
+    choices = Choices()  # shared: a delivery's buttons are the choices on screen
+    session = ConsoleSession(app.core, user="alice", moderator=False, choices=choices)
     assert "Reminder #1 set for Thu 2026-11-26 10:00 (UTC)" in await session.reply_to(
         "/optout remind in 1 hour"
     )
     out = io.StringIO()
     worker = DeliveryWorker(
         services=app.core.services,
-        messengers={"console": ConsoleMessenger(out)},
+        messengers={"console": ConsoleMessenger(out, choices=choices)},
         pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
     )
@@ -108,5 +112,6 @@ async def test_console_remind_then_the_worker_delivers(app: App, clock: ManualCl
     printed = out.getvalue()
     assert printed.startswith("--- DM to alice ---")
     assert "[ ] Communications Data" in printed
-    assert "[Snooze 1 hour: /optout snooze 1 1h]" in printed
+    assert "[4] Snooze 1 hour" in printed
     assert "no upcoming reminders" in await session.reply_to("/optout reminders")
+    assert "Reminder #1 snoozed until" in await session.reply_to("4")  # the delivery's button
