@@ -25,6 +25,8 @@ class Services:
     # Per platform; a broadcast to "all" reaches members who never used the bot only with one.
     directories: Mapping[str, MemberDirectory] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=NoMetrics)
+    # GIGGUARD_PUBLIC_URL: where `/optout dashboard` links point; None: no dashboard served.
+    public_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

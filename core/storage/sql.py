@@ -15,6 +15,7 @@ from core.errors import StorageError
 from core.identity import MemberKey
 from core.status import MemberProfile, ToggleCounts, ToggleRecord
 from core.storage.community import in_community, is_member
+from core.storage.sql_dashboard import SqlDashboardLogins
 from core.storage.sql_delivery import (
     SqlBroadcastRepository,
     SqlReminderRepository,
@@ -227,6 +228,7 @@ class SqlUnitOfWork:
         self.reminders = SqlReminderRepository(self._session)
         self.broadcasts = SqlBroadcastRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)
+        self.dashboard_logins = SqlDashboardLogins(self._session)
         return self
 
     async def __aexit__(
