@@ -52,5 +52,6 @@ def build_app(
         clock=clock or SystemClock(),
         metrics=metrics or NoMetrics(),
         directories=dict(directories or {}),
+        public_url=settings.public_url,
     )
     return App(core=Gigguard(services), engine=engine)

@@ -14,6 +14,7 @@ import typer
 
 from bot.bootstrap import build_app
 from bot.broadcast_cli import register as register_broadcast_commands
+from bot.dashboard import register as register_dashboard_commands
 from bot.database import create_engine, upgrade_database
 from bot.logs import setup_logging
 from bot.settings import Settings
@@ -170,6 +171,7 @@ def ask(
 
 
 register_broadcast_commands(app, _settings)
+register_dashboard_commands(app, _settings)
 
 
 def main() -> None:

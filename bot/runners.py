@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from adapters.console.repl import run_console
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
+from bot.dashboard import dashboard_mount
 from bot.database import create_engine
 from bot.delivery import delivery_directories, delivery_messengers, run_worker
 from bot.health import AdapterStatus
@@ -160,7 +161,13 @@ async def run_adapters(
     if messengers:
         graceful.append(partial(run_worker, app, messengers))
     if settings.http_port is not None:
-        ops = OpsEndpoints(engine=app.engine, adapters=adapters, metrics=metrics)
+        dashboard = dashboard_mount(app, settings, checks={})
+        ops = OpsEndpoints(
+            engine=app.engine,
+            adapters=adapters,
+            metrics=metrics,
+            mounts=(dashboard,) if dashboard else (),
+        )
         runs.append(serve_ops(ops, port=settings.http_port))
     try:
         await run_until_stopped(

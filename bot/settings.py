@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     log_json: bool = Field(False, validation_alias="GIGGUARD_LOG_JSON")
     # Set to serve /healthz and /metrics from `gigguard run`; 0 picks a free port (tests).
     http_port: int | None = Field(None, ge=0, le=65535, validation_alias="GIGGUARD_HTTP_PORT")
+    # Where moderators reach the dashboard (a reverse proxy in front of GIGGUARD_HTTP_PORT for
+    # TLS), e.g. https://gigguard.example.org; unset: no dashboard. https makes cookies Secure.
+    public_url: str | None = Field(None, validation_alias="GIGGUARD_PUBLIC_URL")
 
     # Slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")

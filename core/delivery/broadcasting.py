@@ -160,3 +160,13 @@ async def reports(
     async with services.uow() as uow:
         found = await uow.broadcasts.recent(platform=platform, workspace=workspace, limit=limit)
         return [(b, await uow.broadcasts.report(b.id)) for b in found]
+
+
+async def report(services: Services, actor: Actor, broadcast_id: int) -> tuple[Broadcast, Report]:
+    """One broadcast of the actor's community and where its deliveries stand."""
+    msg = services.knowledge.message
+    async with services.uow() as uow:
+        found = await uow.broadcasts.get(actor.key.platform, actor.scope, broadcast_id)
+        if found is None:
+            raise UserInputError(msg("broadcast_not_found", id=broadcast_id))
+        return found, await uow.broadcasts.report(broadcast_id)

@@ -1,0 +1,44 @@
+// Progressive enhancement only: every page reads and works without it.
+"use strict";
+
+// Live progress: poll the broadcast's report until nothing is left to send.
+function watchProgress(section) {
+  const url = section.dataset.url;
+  const set = (id, value) => { const el = document.getElementById(id); if (el) el.textContent = value; };
+  async function tick() {
+    let data;
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      data = await response.json();
+    } catch (err) {
+      setTimeout(tick, 5000);
+      return;
+    }
+    document.getElementById("progress-bar").value = data.percent;
+    set("percent", data.percent);
+    set("state", data.state);
+    for (const key of ["sent", "skipped", "failed", "pending", "cancelled"]) set(key, data[key]);
+    const text = document.getElementById("progress-text");
+    if (text) text.lastChild.textContent = ` · ${data.done} of ${data.queued} done`;
+    const finished = data.state === "done" || data.state === "cancelled";
+    if (!(finished && data.pending === 0)) setTimeout(tick, 1500);
+  }
+  tick();
+}
+
+// A character count under the broadcast text.
+function countCharacters(textarea, counter) {
+  const max = Number(counter.dataset.max);
+  const update = () => { counter.textContent = `${textarea.value.length} / ${max} characters. Mentions like @everyone are neutralised.`; };
+  textarea.addEventListener("input", update);
+  update();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const section = document.getElementById("progress");
+  if (section) watchProgress(section);
+  const text = document.getElementById("text");
+  const counter = document.getElementById("text-count");
+  if (text && counter) countCharacters(text, counter);
+});

@@ -1,0 +1,93 @@
+"""Wiring for the moderators' dashboard: its config, its knowledge reload, the operator's link."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Annotated
+
+import typer
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.bootstrap import App, build_app
+from bot.database import upgrade_database
+from bot.knowledge_reload import bump_generation, reload_core
+from bot.settings import Settings
+from core.dashboard.access import issue_link, login_url
+from core.dashboard.models import DashboardModerator, ModeratorCheck
+from core.identity import MemberKey
+from core.knowledge.community_files import CommunityFiles
+from core.service import Gigguard
+
+
+async def reload_everywhere(core: Gigguard, settings: Settings, engine: AsyncEngine) -> bool:
+    """Reload here at once, then bump the generation so every other `gigguard run` follows."""
+    if not reload_core(core, settings):
+        return False
+    await bump_generation(engine)
+    return True
+
+
+def dashboard_mount(
+    app: App, settings: Settings, checks: Mapping[str, ModeratorCheck]
+) -> Callable[[web.Application], None] | None:
+    """The dashboard's mount for the ops server, or None without GIGGUARD_PUBLIC_URL."""
+    if not settings.public_url:
+        return None
+    from adapters.dashboard.app import mount
+    from adapters.dashboard.config import DashboardConfig
+
+    config = DashboardConfig(
+        public_url=settings.public_url,
+        checks=checks,
+        files=CommunityFiles(settings.knowledge_dir) if settings.knowledge_dir else None,
+        reload=partial(reload_everywhere, app.core, settings, app.engine),
+    )
+    return partial(mount, core=app.core, config=config)
+
+
+async def operator_link(app: App, *, platform: str, workspace: str, user: str) -> str:
+    """A login link made by the operator, who is trusted as a moderator at link time; a
+    platform checker still re-checks the member at each dashboard request."""
+    assert app.core.services.public_url
+    key_workspace = workspace
+    if platform == "discord":  # Discord identities are global; the server is the community
+        from adapters.discord.events import WORKSPACE as DISCORD_WORKSPACE
+
+        key_workspace = DISCORD_WORKSPACE
+    moderator = DashboardModerator(MemberKey(platform, key_workspace, user), community=workspace)
+    token = await issue_link(app.core.services, moderator)
+    return login_url(app.core.services.public_url, token)
+
+
+def register(cli: typer.Typer, settings: Callable[[], Settings]) -> None:
+    """`gigguard dashboard link`: prints a one-time login link, nothing else."""
+    group = typer.Typer(help="The moderators' web dashboard.", no_args_is_help=True)
+    cli.add_typer(group, name="dashboard")
+
+    @group.command("link")
+    def link(
+        platform: Annotated[str, typer.Option(help="slack, discord or console.")],
+        workspace: Annotated[str, typer.Option(help="Slack team id / Discord server id.")],
+        user: Annotated[str, typer.Option(help="The moderator's user id.")],
+    ) -> None:
+        """A one-time dashboard login link (10 minutes) for that moderator and community."""
+        current = settings()
+        if not current.public_url:
+            typer.echo("refused: set GIGGUARD_PUBLIC_URL (the dashboard's address)", err=True)
+            raise typer.Exit(2)
+        if platform not in ("slack", "discord", "console"):
+            typer.echo("refused: --platform is slack, discord or console", err=True)
+            raise typer.Exit(2)
+        upgrade_database(current.database_url)
+
+        async def go() -> str:
+            built = build_app(current)
+            try:
+                return await operator_link(built, platform=platform, workspace=workspace, user=user)
+            finally:
+                await built.close()
+
+        typer.echo(asyncio.run(go()))
