@@ -14,6 +14,7 @@ from aiohttp import web
 from adapters.dashboard.config import DashboardConfig
 from adapters.dashboard.render import SECURITY_HEADERS, page
 from core.dashboard import access
+from core.dashboard.models import DashboardModerator
 from core.service import Gigguard
 
 COOKIE = "gigguard_dashboard"
@@ -24,6 +25,8 @@ SAFE_METHODS = ("GET", "HEAD")
 
 CORE = web.AppKey("core", Gigguard)
 CONFIG = web.AppKey("config", DashboardConfig)
+MODERATOR = web.RequestKey("moderator", DashboardModerator)
+CSRF = web.RequestKey("csrf", str)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -92,6 +95,6 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         return refused(403, "csrf")
     if not await access.still_moderator(config.checks, session.moderator):
         return refused(403, "moderator")
-    request["moderator"] = session.moderator
-    request["csrf"] = access.csrf_token(token)
+    request[MODERATOR] = session.moderator
+    request[CSRF] = access.csrf_token(token)
     return await handler(request)

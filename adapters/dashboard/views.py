@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.dashboard.auth import CONFIG, CORE
+from adapters.dashboard.auth import CONFIG, CORE, CSRF, MODERATOR
 from adapters.dashboard.chart import trend_chart
 from adapters.dashboard.render import page
 from core.commands import policy
@@ -39,8 +39,7 @@ RECENT = 20
 
 
 def _moderator(request: web.Request) -> DashboardModerator:
-    moderator: DashboardModerator = request["moderator"]
-    return moderator
+    return request[MODERATOR]
 
 
 def _services(request: web.Request) -> Services:
@@ -60,7 +59,7 @@ def _page(request: web.Request, template: str, *, status: int = 200, **values: A
     return page(
         template,
         status=status,
-        csrf=request["csrf"],
+        csrf=request[CSRF],
         community=f"{moderator.key.platform} / {moderator.community}",
         path=request.path,
         **values,
