@@ -18,10 +18,12 @@ function watchProgress(section) {
     document.getElementById("progress-bar").value = data.percent;
     set("percent", data.percent);
     set("state", data.state);
-    for (const key of ["sent", "skipped", "failed", "pending", "cancelled"]) set(key, data[key]);
-    const text = document.getElementById("progress-text");
-    if (text) text.lastChild.textContent = ` · ${data.done} of ${data.queued} done`;
+    for (const key of ["done", "queued", "sent", "skipped", "failed", "pending", "cancelled"]) {
+      set(key, data[key]);
+    }
     const finished = data.state === "done" || data.state === "cancelled";
+    const cancel = document.getElementById("cancel");
+    if (cancel && finished) cancel.closest("form").hidden = true;
     if (!(finished && data.pending === 0)) setTimeout(tick, 1500);
   }
   tick();
