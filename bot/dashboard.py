@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from aiohttp import web
@@ -20,6 +20,38 @@ from core.dashboard.models import DashboardModerator, ModeratorCheck
 from core.identity import MemberKey
 from core.knowledge.community_files import CommunityFiles
 from core.service import Gigguard
+
+if TYPE_CHECKING:
+    import discord
+
+    from adapters.slack.config import SlackConfig
+    from adapters.slack.tokens import WorkspaceTokens
+
+
+def moderator_checks(
+    slack: SlackConfig | None,
+    slack_tokens: WorkspaceTokens | None,
+    discord_client: discord.Client | None,
+    discord_role: str | None,
+) -> dict[str, ModeratorCheck]:
+    """Each running platform's own moderator rule, for the dashboard's per-request re-check.
+    The console has none: its sessions keep the verdict taken when the link was made."""
+    found: dict[str, ModeratorCheck] = {}
+    if slack is not None:
+        from adapters.slack.app import retry_handlers, web_client
+        from adapters.slack.moderator_check import SlackModeratorCheck
+        from adapters.slack.moderators import ModeratorDirectory
+
+        found["slack"] = SlackModeratorCheck(
+            ModeratorDirectory(slack.moderator_ids),
+            web_client(slack, retry_handlers()),
+            tokens=slack_tokens,
+        )
+    if discord_client is not None:
+        from adapters.discord.moderator_check import DiscordModeratorCheck
+
+        found["discord"] = DiscordModeratorCheck(discord_client, discord_role)
+    return found
 
 
 async def reload_everywhere(core: Gigguard, settings: Settings, engine: AsyncEngine) -> bool:

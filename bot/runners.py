@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from adapters.console.repl import run_console
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
-from bot.dashboard import dashboard_mount
+from bot.dashboard import dashboard_mount, moderator_checks
 from bot.database import create_engine
 from bot.delivery import delivery_directories, delivery_messengers, run_worker
 from bot.health import AdapterStatus
@@ -161,7 +161,10 @@ async def run_adapters(
     if messengers:
         graceful.append(partial(run_worker, app, messengers))
     if settings.http_port is not None:
-        dashboard = dashboard_mount(app, settings, checks={})
+        checks = moderator_checks(
+            slack, slack_tokens, discord_client, settings.discord_moderator_role
+        )
+        dashboard = dashboard_mount(app, settings, checks)
         ops = OpsEndpoints(
             engine=app.engine,
             adapters=adapters,
