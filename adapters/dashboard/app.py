@@ -24,6 +24,7 @@ def dashboard_app(core: Gigguard, config: DashboardConfig) -> web.Application:
     app.router.add_get("/export.csv", views.export_csv)
     app.router.add_get("/broadcasts", views.broadcasts)
     app.router.add_post("/broadcasts", views.draft)
+    app.router.add_post("/broadcasts/estimate", views.estimate)
     app.router.add_get("/broadcasts/{id}", views.broadcast)
     app.router.add_get("/broadcasts/{id}/progress", views.progress)
     app.router.add_post("/broadcasts/{id}/confirm", views.confirm)

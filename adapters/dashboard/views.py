@@ -18,7 +18,7 @@ from adapters.dashboard.auth import CONFIG, CORE, CSRF, MODERATOR
 from adapters.dashboard.chart import trend_chart
 from adapters.dashboard.render import page
 from core.commands import policy
-from core.commands.broadcasts import preview_reply
+from core.commands.broadcasts import preview_lines
 from core.commands.context import CommandContext, Services
 from core.community_figures import MIN_GROUP, CommunityFigures, community_figures
 from core.dashboard.access import actor_of
@@ -32,7 +32,6 @@ from core.knowledge import KnowledgeError
 from core.knowledge.community_files import EDITABLE, NOTES, community_id
 from core.knowledge.models import CommunityNote
 from core.render_text import render_plain
-from core.replies import Reply
 from core.requests import Actor, Request
 
 RECENT = 20
@@ -199,6 +198,26 @@ async def draft(request: web.Request) -> web.Response:
     return _see_other(f"/dashboard/broadcasts/{shown.broadcast.id}")
 
 
+async def estimate(request: web.Request) -> web.Response:
+    """The live preview while composing: who, how many, how long, and the message as it
+    arrives. Validated exactly as a draft; nothing is stored."""
+    services = _services(request)
+    try:
+        found = await broadcasting.estimate(services, _actor(request), _order(await request.post()))
+    except UserInputError as exc:
+        return web.json_response({"ok": False, "error": str(exc)}, status=400)
+    as_dm = found.broadcast.target is Target.DM
+    return web.json_response(
+        {
+            "ok": True,
+            "recipients": found.recipients,
+            "eta_seconds": found.eta.total_seconds(),
+            "summary": "\n".join(preview_lines(_context(request), found)),
+            "message": render_plain(broadcast_reply(services, found.broadcast, as_dm=as_dm)),
+        }
+    )
+
+
 def _broadcast_id(request: web.Request) -> int:
     given = request.match_info["id"]
     if not given.isdigit():
@@ -221,7 +240,7 @@ async def broadcast(request: web.Request, *, error: str | None = None) -> web.Re
     preview = None
     if found.state is BroadcastState.DRAFT:  # the summary `broadcast` shows in chat
         shown = await broadcasting.preview(services, found)
-        preview = render_plain(Reply(blocks=preview_reply(_context(request), shown).blocks[:1]))
+        preview = "\n".join(preview_lines(_context(request), shown))
     received = render_plain(broadcast_reply(services, found, as_dm=found.target is Target.DM))
     return _page(
         request,

@@ -7,8 +7,8 @@ import re
 
 from core.commands.context import CommandContext
 from core.delivery import broadcasting
-from core.delivery.broadcasting import Order, Preview
-from core.delivery.models import Audience, Broadcast, Report, Status, Target
+from core.delivery.broadcasting import Estimate, Order, Preview
+from core.delivery.models import Audience, Broadcast, NewBroadcast, Report, Status, Target
 from core.delivery.when import describe
 from core.errors import UserInputError
 from core.replies import Button, ButtonStyle, Reply, Section, Table
@@ -67,13 +67,14 @@ def _duration(ctx: CommandContext, span: dt.timedelta) -> str:
     return ctx.msg("duration_hm", hours=hours, minutes=minutes) if hours else f"{minutes} min"
 
 
-def _who(ctx: CommandContext, broadcast: Broadcast) -> str:
+def _who(ctx: CommandContext, broadcast: NewBroadcast) -> str:
     if broadcast.target is Target.CHANNEL:
         return ctx.msg("broadcast_to_channel", channel=broadcast.channel)
     return ctx.msg(f"broadcast_to_{broadcast.audience.value}")
 
 
-def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
+def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
+    """Who, how many, when and how long: the chat preview's and the dashboard's summary."""
     b = shown.broadcast
     lines = [
         ctx.msg("broadcast_preview_to", who=_who(ctx, b), count=shown.recipients),
@@ -87,6 +88,12 @@ def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
     ]
     if b.schedule:
         lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=b.timezone))
+    return lines
+
+
+def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
+    b = shown.broadcast
+    lines = preview_lines(ctx, shown)
     return Reply(
         blocks=(
             Section("\n".join(lines), title=ctx.msg("broadcast_preview_title", id=b.id)),

@@ -73,7 +73,7 @@ def checked_text(services: Services, platform: str, text: str) -> str:
     return cleaned
 
 
-async def recipients(services: Services, broadcast: Broadcast) -> int:
+async def recipients(services: Services, broadcast: NewBroadcast) -> int:
     """How many would receive it now: known members not muted (not finished, for `pending`)
     plus, with a MemberDirectory, the platform's members the bot has never met."""
     if broadcast.target is Target.CHANNEL:
@@ -91,20 +91,38 @@ async def recipients(services: Services, broadcast: Broadcast) -> int:
     return eligible + len(set(await directory.member_ids(broadcast.workspace)) - known)
 
 
-async def preview(services: Services, broadcast: Broadcast) -> Preview:
-    count = await recipients(services, broadcast)
+def _pace(services: Services, broadcast: NewBroadcast, count: int) -> tuple[dt.timedelta, float]:
+    """How long `count` sends take at the platform's pace, and that pace per minute."""
     pace = services.pacing.platform(broadcast.platform)
     rate = pace.dm_per_second if broadcast.target is Target.DM else pace.channel_per_second
-    return Preview(
-        broadcast=broadcast,
-        recipients=count,
-        eta=dt.timedelta(seconds=math.ceil(count / rate)),
-        per_minute=rate * 60,
-    )
+    return dt.timedelta(seconds=math.ceil(count / rate)), rate * 60
 
 
-async def draft(services: Services, actor: Actor, order: Order) -> Preview:
-    """Validate and store a draft for the actor's community. Nothing is queued until `confirm`."""
+async def preview(services: Services, broadcast: Broadcast) -> Preview:
+    count = await recipients(services, broadcast)
+    eta, per_minute = _pace(services, broadcast, count)
+    return Preview(broadcast=broadcast, recipients=count, eta=eta, per_minute=per_minute)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A preview of an order before anything is stored (the dashboard's live preview)."""
+
+    broadcast: NewBroadcast
+    recipients: int
+    eta: dt.timedelta
+    per_minute: float
+
+
+async def estimate(services: Services, actor: Actor, order: Order) -> Estimate:
+    """Validate the order as `draft` does and count its audience; store nothing."""
+    new = await _validated(services, actor, order)
+    count = await recipients(services, new)
+    eta, per_minute = _pace(services, new, count)
+    return Estimate(broadcast=new, recipients=count, eta=eta, per_minute=per_minute)
+
+
+async def _validated(services: Services, actor: Actor, order: Order) -> NewBroadcast:
     msg = services.knowledge.message
     key = actor.key
     text = checked_text(services, key.platform, order.text)
@@ -113,7 +131,7 @@ async def draft(services: Services, actor: Actor, order: Order) -> Preview:
     now = services.clock.now()
     timezone = await _zone(services, key)
     first_at, schedule = _first_run(services, order, now, timezone)
-    new = NewBroadcast(
+    return NewBroadcast(
         platform=key.platform,
         workspace=actor.scope,
         created_by=key.user,
@@ -125,8 +143,14 @@ async def draft(services: Services, actor: Actor, order: Order) -> Preview:
         timezone=timezone or "UTC",
         first_at=first_at,
     )
+
+
+async def draft(services: Services, actor: Actor, order: Order) -> Preview:
+    """Validate and store a draft for the actor's community. Nothing is queued until `confirm`."""
+    new = await _validated(services, actor, order)
+    key = actor.key
     async with services.uow() as uow:
-        broadcast_id = await uow.broadcasts.create(new, at=now)
+        broadcast_id = await uow.broadcasts.create(new, at=services.clock.now())
         await uow.commit()
         stored = await uow.broadcasts.get(key.platform, actor.scope, broadcast_id)
     assert stored is not None

@@ -152,6 +152,13 @@ async def test_log_in_read_the_overview_and_send_a_broadcast_to_100_percent(
         browser.find_element(By.LINK_TEXT, "Broadcasts").click()
         wait.until(seen.presence_of_element_located((By.ID, "compose-form")))
         browser.find_element(By.ID, "text").send_keys("Please check your Upwork toggles @everyone")
+        live = (By.ID, "live-summary")
+        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS} recipient(s)"))
+        browser.find_element(By.CSS_SELECTOR, "input[name=audience][value=pending]").click()
+        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS - 5} recipient(s)"))
+        _shot(browser, "dashboard-compose.png")
+        browser.find_element(By.CSS_SELECTOR, "input[name=audience][value=all]").click()
+        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS} recipient(s)"))
         browser.find_element(By.ID, "preview-button").click()
         summary = wait.until(seen.presence_of_element_located((By.ID, "preview-summary"))).text
         _shot(browser, "dashboard-preview.png")

@@ -121,3 +121,31 @@ async def test_policy_updates_are_validated_like_the_command_and_stay_in_their_c
     async with dashboard.app.core.services.uow() as uow:
         [recorded] = await uow.policy.recent(platform="slack", workspace="T1", limit=5)
     assert recorded.note == "A fourth toggle"
+
+
+async def test_the_live_estimate_validates_like_a_draft_and_stores_nothing(
+    dashboard: Dashboard,
+) -> None:
+    core = dashboard.app.core
+    for n in range(3):
+        await say(core, MemberKey("slack", "T1", f"U{n}"), "done communications")
+    client, csrf = await dashboard.logged_in()
+    order = {"target": "dm", "audience": "all", "text": "Hi <!channel> check your toggles"}
+    async with client:
+        async with client.post("/dashboard/broadcasts/estimate", data=order) as response:
+            assert response.status == 403  # no CSRF token
+        headers = {"X-CSRF-Token": csrf}
+        async with client.post(
+            "/dashboard/broadcasts/estimate", data=order, headers=headers
+        ) as response:
+            found = await response.json()
+        assert found["ok"] and found["recipients"] == 3
+        assert "3 recipient(s)" in found["summary"]
+        assert "<!channel>" not in found["message"] and "check your toggles" in found["message"]
+        async with client.post(
+            "/dashboard/broadcasts/estimate", data={**order, "at": "yesterday-ish"}, headers=headers
+        ) as response:
+            assert response.status == 400
+            assert not (await response.json())["ok"]
+    async with core.services.uow() as uow:
+        assert await uow.broadcasts.recent(platform=None, workspace=None, limit=5) == []

@@ -37,7 +37,43 @@ function countCharacters(textarea, counter) {
   update();
 }
 
+// Live preview while composing: the server validates the order as a draft, stores nothing.
+function livePreview(form, panel) {
+  const csrf = form.querySelector("input[name=csrf]").value;
+  const error = document.getElementById("live-error");
+  let timer = null;
+  let asked = 0;
+  async function ask() {
+    const mine = ++asked;
+    let data;
+    try {
+      const response = await fetch(panel.dataset.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
+        body: new FormData(form),
+      });
+      data = await response.json();
+    } catch (err) {
+      return;
+    }
+    if (mine !== asked) return; // a newer keystroke already asked
+    panel.hidden = false;
+    error.hidden = data.ok;
+    error.textContent = data.ok ? "" : data.error;
+    document.getElementById("live-summary").textContent = data.ok ? data.summary : "";
+    document.getElementById("live-message").textContent = data.ok ? data.message : "";
+  }
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 400);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("compose-form");
+  const panel = document.getElementById("live-preview");
+  if (form && panel) livePreview(form, panel);
   const section = document.getElementById("progress");
   if (section) watchProgress(section);
   const text = document.getElementById("text");
