@@ -311,6 +311,7 @@ async def knowledge(
         notes=notes,
         topics=sorted(services.knowledge.topics.values(), key=lambda t: t.title),
         guides=list(services.knowledge.guides.values()),
+        names={g.id: g.name for g in services.knowledge.guides.values()},
         updates=updates,
         max_note=policy.MAX_NOTE,
     )

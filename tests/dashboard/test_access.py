@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import replace
 
 import aiohttp
+from sqlalchemy import text
 
 from adapters.dashboard.app import mount
 from bot.health import AdapterStatus
@@ -43,16 +45,27 @@ async def test_a_forged_token_is_403(dashboard: Dashboard) -> None:
                 assert "Set-Cookie" not in response.headers
 
 
-async def test_a_link_works_once(dashboard: Dashboard) -> None:
+async def test_a_link_works_once_and_the_database_holds_only_hashes(
+    dashboard: Dashboard,
+) -> None:
     link = await dashboard.link()
+    token = link.split("token=")[1]
     async with dashboard.client() as first:
         async with first.get(link) as response:
             assert response.status == 200
         async with first.get("/dashboard/") as response:
             assert response.status == 200
+        session = first.cookie_jar.filter_cookies(f"{dashboard.url}/dashboard/")[
+            "gigguard_dashboard"
+        ].value
     async with dashboard.client() as second, second.get(link) as response:
         assert response.status == 403
         assert NEW_LINK in await response.text()
+    async with dashboard.app.engine.connect() as conn:
+        [row] = (await conn.execute(text("SELECT * FROM dashboard_login"))).all()
+    stored = " ".join(str(value) for value in row)
+    assert token not in stored and session not in stored
+    assert hashlib.sha256(token.encode()).hexdigest() in stored
 
 
 async def test_a_link_expires_after_ten_minutes(dashboard: Dashboard, clock: ManualClock) -> None:
