@@ -61,6 +61,7 @@ def build_app(
         pacing=pacing,
         directories=dict(directories or {}),
         paces=PaceBook(pacing, ceiling=settings.max_send_rate),
+        public_url=settings.public_url,
     )
     admission = Admission(
         limit=settings.command_slots,

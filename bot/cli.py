@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.broadcast_cli import register as register_broadcast_commands
+from bot.dashboard_cli import register as register_dashboard_commands
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -242,6 +243,7 @@ def faq_build() -> None:
 
 
 register_broadcast_commands(app, _settings)
+register_dashboard_commands(app, _settings)
 
 
 def main() -> None:

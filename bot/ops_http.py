@@ -1,9 +1,11 @@
-"""The operations endpoints: GET /healthz for probes, GET /metrics for Prometheus."""
+"""The operations endpoints: GET /healthz for probes, GET /metrics for Prometheus; the
+moderators' dashboard is mounted beside them (one aiohttp server on GIGGUARD_HTTP_PORT)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -25,6 +27,7 @@ class OpsEndpoints:
     adapters: AdapterStatus
     metrics: PrometheusMetrics
     database_timeout: float = DATABASE_TIMEOUT
+    mounts: tuple[Callable[[web.Application], None], ...] = ()  # e.g. the dashboard
 
     async def healthz(self, _request: web.Request) -> web.Response:
         database = await check_database(self.engine, timeout=self.database_timeout)
@@ -48,6 +51,8 @@ class OpsEndpoints:
         app = web.Application()
         app.router.add_get(HEALTH_PATH, self.healthz)
         app.router.add_get(METRICS_PATH, self.metrics_text)
+        for mount in self.mounts:
+            mount(app)
         return app
 
 

@@ -13,6 +13,7 @@ from adapters.console.render import Choices, terminal_width
 from adapters.console.repl import run_console
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App, build_app
+from bot.dashboard import dashboard_mount, moderator_checks
 from bot.database import settings_engine
 from bot.delivery import delivery_directories, delivery_messengers, run_worker
 from bot.fatal import ConfigurationError
@@ -218,7 +219,16 @@ async def run_adapters(
     if messengers:
         graceful.append(partial(run_worker, app, messengers))
     if settings.http_port is not None:
-        ops = OpsEndpoints(engine=app.engine, adapters=adapters, metrics=metrics)
+        checks = moderator_checks(
+            slack, slack_tokens, discord_client, settings.discord_moderator_role
+        )
+        dashboard = dashboard_mount(app, settings, checks)
+        ops = OpsEndpoints(
+            engine=app.engine,
+            adapters=adapters,
+            metrics=metrics,
+            mounts=(dashboard,) if dashboard else (),
+        )
         runs.append(serve_ops(ops, port=settings.http_port))
     try:
         await run_until_stopped(

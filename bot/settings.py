@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     policy_cache_seconds: float = Field(
         10.0, ge=0, validation_alias="GIGGUARD_POLICY_CACHE_SECONDS"
     )
+    # Where moderators reach the dashboard (a reverse proxy in front of GIGGUARD_HTTP_PORT for
+    # TLS), e.g. https://gigguard.example.org; unset: no dashboard. https makes cookies Secure.
+    public_url: str | None = Field(None, validation_alias="GIGGUARD_PUBLIC_URL")
 
     # Slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")

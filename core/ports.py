@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.dashboard.models import DashboardLoginRepository
 from core.delivery.models import (
     Audience,
     Broadcast,
@@ -282,6 +283,7 @@ class UnitOfWork(Protocol):
     reminders: ReminderRepository
     broadcasts: BroadcastRepository
     outbox: OutboxRepository
+    dashboard_logins: DashboardLoginRepository
 
     async def __aenter__(self) -> Self: ...
 

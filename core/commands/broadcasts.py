@@ -7,8 +7,16 @@ import re
 
 from core.commands.context import CommandContext
 from core.delivery import broadcasting
-from core.delivery.broadcasting import Order, Preview
-from core.delivery.models import Audience, Broadcast, FailReason, Report, Status, Target
+from core.delivery.broadcasting import Estimate, Order, Preview
+from core.delivery.models import (
+    Audience,
+    Broadcast,
+    FailReason,
+    NewBroadcast,
+    Report,
+    Status,
+    Target,
+)
 from core.delivery.when import describe
 from core.errors import UserInputError
 from core.replies import Button, ButtonStyle, Reply, Section, Table
@@ -68,13 +76,14 @@ def _duration(ctx: CommandContext, span: dt.timedelta) -> str:
     return ctx.msg("duration_hm", hours=hours, minutes=minutes) if hours else f"{minutes} min"
 
 
-def _who(ctx: CommandContext, broadcast: Broadcast) -> str:
+def _who(ctx: CommandContext, broadcast: NewBroadcast) -> str:
     if broadcast.target is Target.CHANNEL:
         return ctx.msg("broadcast_to_channel", channel=broadcast.channel)
     return ctx.msg(f"broadcast_to_{broadcast.audience.value}")
 
 
-def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
+def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
+    """Who, how many, when and how long: the chat preview's and the dashboard's summary."""
     b = shown.broadcast
     lines = [
         ctx.msg("broadcast_preview_to", who=_who(ctx, b), count=shown.recipients),
@@ -91,6 +100,12 @@ def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
     if shown.removed:
         removed = ", ".join(quote(m) for m in shown.removed)
         lines.append(ctx.msg("broadcast_preview_removed", count=len(shown.removed), removed=removed))
+    return lines
+
+
+def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
+    b = shown.broadcast
+    lines = preview_lines(ctx, shown)
     return Reply(
         blocks=(
             Section("\n".join(lines), title=ctx.msg("broadcast_preview_title", id=b.id)),

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from core.commands import ask, broadcasts, info, moderation, policy, privacy, reminders, status
+from core.commands import (
+    ask,
+    broadcasts,
+    dashboard,
+    info,
+    moderation,
+    policy,
+    privacy,
+    reminders,
+    status,
+)
 from core.commands.checklist import toggle_ref
 from core.commands.context import CommandContext
 from core.commands.registry import Argument, CommandSpec, Registry
@@ -110,5 +120,6 @@ def build_registry(knowledge: Knowledge) -> Registry:
             Argument("broadcast-id", msg("arg_broadcast_id"), required=True),
             moderator_only=True,
         ),
+        CommandSpec("dashboard", msg("help_dashboard"), dashboard.dashboard, moderator_only=True),
     ]
     return Registry(specs)

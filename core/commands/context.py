@@ -29,6 +29,8 @@ class Services:
     # What the delivery worker learned of each workspace's rate limit; the preview's ETA.
     paces: PaceBook = field(default_factory=PaceBook.published_figures)
     question_counts: QuestionCounts = field(default_factory=QuestionCounts)
+    # GIGGUARD_PUBLIC_URL: where `/optout dashboard` links point; None: no dashboard served.
+    public_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,52 +1,27 @@
 """`stats` (moderators): community progress without singling anyone out.
 
-Every figure computed over fewer than MIN_GROUP members is hidden, so no individual can be
-identified; the weekly trend is also attached as a chart.
+The figures come from core.community_figures (hidden under MIN_GROUP members, as the
+dashboard shows them); this renders them as tables and attaches the weekly trend as a chart.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
-
 from core.charts import bar_chart
 from core.commands.context import CommandContext
-from core.delivery.models import Status
-from core.delivery.worker import finished_toggles
+from core.community_figures import (
+    MIN_GROUP,
+    TREND_WEEKS,
+    CommunityFigures,
+    community_figures,
+    weekly_trend,
+)
 from core.replies import Attachment, Block, Reply, Section, Table
-from core.status import CommunityProgress
 
-MIN_GROUP = 5  # figures over fewer members are hidden so no individual can be identified
-TREND_WEEKS = 8
-TOP_TOPICS = 5
-REMINDER_STATES = (Status.PENDING, Status.SENT, Status.SKIPPED)
-BROADCAST_STATES = (Status.SENT, Status.SKIPPED, Status.FAILED)
+__all__ = ["stats", "weekly_trend"]
 
 
-def _shown(ctx: CommandContext, value: int | str, group: int) -> str:
-    return str(value) if group >= MIN_GROUP else ctx.msg("stats_hidden", min=MIN_GROUP)
-
-
-def _weeks(now: dt.datetime) -> list[dt.date]:
-    """Mondays of the last TREND_WEEKS ISO weeks, oldest first, this week last."""
-    monday = now.date() - dt.timedelta(days=now.weekday())
-    return [monday - dt.timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
-
-
-def _week_label(monday: dt.date) -> str:
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def weekly_trend(progress: CommunityProgress, now: dt.datetime) -> list[tuple[str, int]]:
-    """Members finishing per ISO week (when their last toggle was recorded), last 8 weeks."""
-    weeks = _weeks(now)
-    counts = dict.fromkeys(weeks, 0)
-    for at in progress.ever_finished_at:
-        monday = at.date() - dt.timedelta(days=at.weekday())
-        if monday in counts:
-            counts[monday] += 1
-    return [(_week_label(w), counts[w]) for w in weeks]
+def _shown(ctx: CommandContext, value: int | str | None) -> str:
+    return ctx.msg("stats_hidden", min=MIN_GROUP) if value is None else str(value)
 
 
 def _table(ctx: CommandContext, rows: list[tuple[str, str]], title: str) -> Table:
@@ -55,10 +30,10 @@ def _table(ctx: CommandContext, rows: list[tuple[str, str]], title: str) -> Tabl
     )
 
 
-def _trend_chart(ctx: CommandContext, trend: list[tuple[str, int]]) -> Attachment:
-    labels = [label.split("-")[1] for label, _ in trend]
-    values = [n for _, n in trend]
-    summary = ", ".join(f"{label} {n}" for label, n in trend)
+def _trend_chart(ctx: CommandContext, figures: CommunityFigures) -> Attachment:
+    labels = [week.label.split("-")[1] for week in figures.trend]
+    values = [week.finished or 0 for week in figures.trend]
+    summary = ", ".join(f"{week.label} {week.finished}" for week in figures.trend)
     return bar_chart(
         labels,
         values,
@@ -70,73 +45,53 @@ def _trend_chart(ctx: CommandContext, trend: list[tuple[str, int]]) -> Attachmen
 
 
 async def stats(ctx: CommandContext, args: str) -> Reply:
-    key, community = ctx.request.actor.key, ctx.request.actor.scope
-    scope = {"platform": key.platform, "workspace": community}
+    actor = ctx.request.actor
+    figures = await community_figures(
+        ctx.services, platform=actor.key.platform, workspace=actor.scope
+    )
     blocks: list[Block] = []
-    async with ctx.services.uow() as uow:
-        progress = await uow.stats.progress(**scope, finished=finished_toggles(ctx.services))
-        deliveries = await uow.stats.deliveries(**scope)
-        updates = {u.marketplace: u for u in reversed(await uow.policy.recent(**scope, limit=50))}
-        per_marketplace = [
-            (
-                guide,
-                await uow.members.toggle_counts(
-                    **scope, marketplace=guide.id, toggles=[t.id for t in guide.toggles]
-                ),
-            )
-            for guide in ctx.knowledge.toggle_marketplaces()
-        ]
-        topics = Counter(await uow.faq_stats.topic_counts(**scope))
-    topics.update(ctx.services.question_counts.pending(**scope))  # not yet written
-    group = progress.members
-
     overview = [
-        (ctx.msg("stats_members"), _shown(ctx, group, group)),
-        (ctx.msg("stats_finished_everything"), _shown(ctx, len(progress.finished_at), group)),
-        (ctx.msg("stats_rechecks"), _shown(ctx, progress.rechecks, group)),
+        (ctx.msg("stats_members"), _shown(ctx, figures.members)),
+        (ctx.msg("stats_finished_everything"), _shown(ctx, figures.finished)),
+        (ctx.msg("stats_rechecks"), _shown(ctx, figures.rechecks)),
     ]
     blocks.append(_table(ctx, overview, ctx.msg("stats_overview_title")))
-    for guide, counts in per_marketplace:
+    for market in figures.marketplaces:
         rows = [
-            (ctx.msg("stats_members"), _shown(ctx, counts.members, counts.members)),
-            (ctx.msg("stats_finished"), _shown(ctx, counts.finished, counts.members)),
-            *(
-                (t.name, _shown(ctx, counts.per_toggle.get(t.id, 0), counts.members))
-                for t in guide.toggles
-            ),
-            (ctx.msg("stats_rechecks"), _shown(ctx, counts.rechecks, counts.members)),
+            (ctx.msg("stats_members"), _shown(ctx, market.members)),
+            (ctx.msg("stats_finished"), _shown(ctx, market.finished)),
+            *((t.name, _shown(ctx, t.off)) for t in market.toggles),
+            (ctx.msg("stats_rechecks"), _shown(ctx, market.rechecks)),
         ]
-        if guide.id in updates:
-            latest = updates[guide.id].created_at.date().isoformat()
-            rows.append((ctx.msg("stats_latest_update"), latest))
-        blocks.append(_table(ctx, rows, ctx.msg("stats_title", marketplace=guide.name)))
+        if market.latest_update is not None:
+            rows.append((ctx.msg("stats_latest_update"), market.latest_update.isoformat()))
+        blocks.append(_table(ctx, rows, ctx.msg("stats_title", marketplace=market.name)))
 
-    trend = weekly_trend(progress, ctx.now())
     blocks.append(
         _table(
             ctx,
-            [(label, _shown(ctx, n, group)) for label, n in trend],
+            [(week.label, _shown(ctx, week.finished)) for week in figures.trend],
             ctx.msg("stats_trend_title", weeks=TREND_WEEKS),
         )
     )
     # Counts of messages, not of people: nobody can be singled out, so none is hidden.
     delivery_rows = [
-        (ctx.msg(f"stats_reminders_{s.value}"), str(deliveries.reminders.get(s, 0)))
-        for s in REMINDER_STATES
+        (ctx.msg(f"stats_reminders_{s.value}"), str(n)) for s, n in figures.reminders.items()
     ] + [
-        (ctx.msg(f"stats_broadcasts_{s.value}"), str(deliveries.broadcasts.get(s, 0)))
-        for s in BROADCAST_STATES
+        (ctx.msg(f"stats_broadcasts_{s.value}"), str(n)) for s, n in figures.broadcasts.items()
     ]
     blocks.append(_table(ctx, delivery_rows, ctx.msg("stats_deliveries_title")))
 
-    asked = sum(topics.values())
-    declined = topics.get(None, 0)
-    rate = f"{declined / asked:.0%}" if asked else "-"
-    faq_lines = [ctx.msg("stats_questions", asked=asked, declined=declined, rate=rate)]
-    top = sorted(((n, t) for t, n in topics.items() if t), reverse=True)[:TOP_TOPICS]
-    faq_lines += [
-        f"• {ctx.knowledge.topics[t].title}: {n}" for n, t in top if t in ctx.knowledge.topics
+    rate = figures.decline_rate
+    faq_lines = [
+        ctx.msg(
+            "stats_questions",
+            asked=figures.questions,
+            declined=figures.declined,
+            rate="-" if rate is None else f"{rate:.0%}",
+        )
     ]
+    faq_lines += [f"• {t.title}: {t.asked}" for t in figures.top_topics]
     blocks.append(Section("\n".join(faq_lines), title=ctx.msg("stats_faq_title")))
-    chart = (_trend_chart(ctx, trend),) if group >= MIN_GROUP else ()
+    chart = () if figures.hidden else (_trend_chart(ctx, figures),)
     return Reply(blocks=tuple(blocks), attachments=chart)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from core.commands.context import CommandContext
 from core.delivery.neutralise import neutralise
 from core.errors import UserInputError
+from core.knowledge.models import MarketplaceGuide
 from core.replies import MAX_ACTION_ID, Button, ButtonStyle, Reply, Section, Table
 from core.text import quote
 
@@ -48,45 +49,53 @@ def _nudge(ctx: CommandContext, marketplace: str) -> Button:
     return Button(ctx.msg("button_policy_nudge"), command, ButtonStyle.PRIMARY)
 
 
-async def policy_update(ctx: CommandContext, args: str) -> Reply:
-    """`<marketplace> [[source] <url>] <note>`: a leading URL is the source (the README's form)."""
-    words = args.split()
-    if len(words) < 2:
-        raise UserInputError(ctx.msg("policy_update_usage"))
-    guide = ctx.knowledge.guides.get(words[0].lower())
+async def record(
+    ctx: CommandContext, marketplace: str, *, source: str | None, note: str
+) -> tuple[int, MarketplaceGuide]:
+    """Validate and store one policy update for the actor's community (chat and dashboard)."""
+    guide = ctx.knowledge.guides.get(marketplace.lower())
     if guide is None:
         valid = ", ".join(ctx.knowledge.guides)
-        raise UserInputError(ctx.msg("marketplace_unknown", given=quote(words[0]), valid=valid))
-    rest = words[1:]
-    source = None
-    if rest[0].lower() == SOURCE:
-        if len(rest) < 2:
-            raise UserInputError(ctx.msg("policy_update_usage"))
-        source, rest = checked_url(ctx, rest[1]), rest[2:]
-    elif _URL_START.match(rest[0]):
-        source, rest = checked_url(ctx, rest[0]), rest[1:]
-    note = clean_note(" ".join(rest))
-    if not note:
+        raise UserInputError(ctx.msg("marketplace_unknown", given=quote(marketplace), valid=valid))
+    checked = checked_url(ctx, source) if source else None
+    cleaned = clean_note(note)
+    if not cleaned:
         raise UserInputError(ctx.msg("policy_update_usage"))
-    if len(note) > MAX_NOTE:
-        raise UserInputError(ctx.msg("policy_update_too_long", length=len(note), max=MAX_NOTE))
+    if len(cleaned) > MAX_NOTE:
+        raise UserInputError(ctx.msg("policy_update_too_long", length=len(cleaned), max=MAX_NOTE))
     actor = ctx.request.actor
-    now = ctx.now()
     async with ctx.services.uow() as uow:
         update_id = await uow.policy.add(
             platform=actor.key.platform,
             workspace=actor.scope,
             marketplace=guide.id,
-            note=note,
-            source=source,
-            at=now,
+            note=cleaned,
+            source=checked,
+            at=ctx.now(),
         )
         await uow.commit()
+    return update_id, guide
+
+
+async def policy_update(ctx: CommandContext, args: str) -> Reply:
+    """`<marketplace> [[source] <url>] <note>`: a leading URL is the source (the README's form)."""
+    words = args.split()
+    if len(words) < 2:
+        raise UserInputError(ctx.msg("policy_update_usage"))
+    rest = words[1:]
+    source = None
+    if rest[0].lower() == SOURCE:
+        if len(rest) < 2:
+            raise UserInputError(ctx.msg("policy_update_usage"))
+        source, rest = rest[1], rest[2:]
+    elif _URL_START.match(rest[0]):
+        source, rest = rest[0], rest[1:]
+    update_id, guide = await record(ctx, words[0], source=source, note=" ".join(rest))
     text = ctx.msg(
         "policy_update_recorded",
         id=update_id,
         marketplace=guide.name,
-        date=now.date().isoformat(),
+        date=ctx.now().date().isoformat(),
     )
     buttons = [Button(ctx.msg("button_policy_updates"), "policy-updates")]
     if guide.toggles:

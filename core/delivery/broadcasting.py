@@ -74,7 +74,7 @@ def checked_text(services: Services, platform: str, text: str) -> str:
     return cleaned
 
 
-async def recipients(services: Services, broadcast: Broadcast) -> int:
+async def recipients(services: Services, broadcast: NewBroadcast) -> int:
     """How many would receive it now: known members not muted (not finished, for `pending`)
     plus, with a MemberDirectory, the platform's members the bot has never met."""
     if broadcast.target is Target.CHANNEL:
@@ -92,23 +92,49 @@ async def recipients(services: Services, broadcast: Broadcast) -> int:
     return eligible + len(set(await directory.member_ids(broadcast.workspace)) - known)
 
 
+def _pace(services: Services, broadcast: NewBroadcast, count: int) -> tuple[dt.timedelta, float]:
+    """How long `count` sends take, and the pace per minute: the pace the worker learned for
+    this workspace (the published figure until it has sent)."""
+    rate = services.paces.rate(broadcast.platform, broadcast.workspace, broadcast.target)
+    return dt.timedelta(seconds=math.ceil(count / rate)), rate * 60
+
+
 async def preview(
     services: Services, broadcast: Broadcast, *, removed: tuple[str, ...] = ()
 ) -> Preview:
     count = await recipients(services, broadcast)
-    # The pace the worker learned for this workspace (the published figure until it has sent).
-    rate = services.paces.rate(broadcast.platform, broadcast.workspace, broadcast.target)
+    eta, per_minute = _pace(services, broadcast, count)
     return Preview(
-        broadcast=broadcast,
-        recipients=count,
-        eta=dt.timedelta(seconds=math.ceil(count / rate)),
-        per_minute=rate * 60,
-        removed=removed,
+        broadcast=broadcast, recipients=count, eta=eta, per_minute=per_minute, removed=removed
     )
 
 
-async def draft(services: Services, actor: Actor, order: Order) -> Preview:
-    """Validate and store a draft for the actor's community. Nothing is queued until `confirm`."""
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A preview of an order before anything is stored (the dashboard's live preview)."""
+
+    broadcast: NewBroadcast
+    recipients: int
+    eta: dt.timedelta
+    per_minute: float
+    removed: tuple[str, ...] = ()  # mentions neutralised in the text, named in the preview
+
+
+async def estimate(services: Services, actor: Actor, order: Order) -> Estimate:
+    """Validate the order as `draft` does and count its audience; store nothing."""
+    new = await _validated(services, actor, order)
+    count = await recipients(services, new)
+    eta, per_minute = _pace(services, new, count)
+    return Estimate(
+        broadcast=new,
+        recipients=count,
+        eta=eta,
+        per_minute=per_minute,
+        removed=tuple(pings(clean_input(order.text))),
+    )
+
+
+async def _validated(services: Services, actor: Actor, order: Order) -> NewBroadcast:
     msg = services.knowledge.message
     key = actor.key
     text = checked_text(services, key.platform, order.text)
@@ -117,7 +143,7 @@ async def draft(services: Services, actor: Actor, order: Order) -> Preview:
     now = services.clock.now()
     timezone = await _zone(services, key)
     first_at, schedule = _first_run(services, order, now, timezone)
-    new = NewBroadcast(
+    return NewBroadcast(
         platform=key.platform,
         workspace=actor.scope,
         created_by=key.user,
@@ -129,8 +155,14 @@ async def draft(services: Services, actor: Actor, order: Order) -> Preview:
         timezone=timezone or "UTC",
         first_at=first_at,
     )
+
+
+async def draft(services: Services, actor: Actor, order: Order) -> Preview:
+    """Validate and store a draft for the actor's community. Nothing is queued until `confirm`."""
+    new = await _validated(services, actor, order)
+    key = actor.key
     async with services.uow() as uow:
-        broadcast_id = await uow.broadcasts.create(new, at=now)
+        broadcast_id = await uow.broadcasts.create(new, at=services.clock.now())
         await uow.commit()
         stored = await uow.broadcasts.get(key.platform, actor.scope, broadcast_id)
     assert stored is not None
@@ -164,3 +196,13 @@ async def reports(
     async with services.uow() as uow:
         found = await uow.broadcasts.recent(platform=platform, workspace=workspace, limit=limit)
         return [(b, await uow.broadcasts.report(b.id)) for b in found]
+
+
+async def report(services: Services, actor: Actor, broadcast_id: int) -> tuple[Broadcast, Report]:
+    """One broadcast of the actor's community and where its deliveries stand."""
+    msg = services.knowledge.message
+    async with services.uow() as uow:
+        found = await uow.broadcasts.get(actor.key.platform, actor.scope, broadcast_id)
+        if found is None:
+            raise UserInputError(msg("broadcast_not_found", id=broadcast_id))
+        return found, await uow.broadcasts.report(broadcast_id)

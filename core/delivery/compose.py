@@ -6,7 +6,7 @@ import datetime as dt
 
 from core.commands.checklist import Progress, build_checklist
 from core.commands.context import CommandContext, Services
-from core.delivery.models import Broadcast
+from core.delivery.models import NewBroadcast
 from core.delivery.when import describe
 from core.identity import MemberKey
 from core.replies import Block, Button, ButtonStyle, Reply, Section
@@ -36,7 +36,7 @@ def reminder_reply(
     return Reply(blocks=tuple(blocks), buttons=snoozes, context=context, ephemeral=False)
 
 
-def broadcast_reply(services: Services, broadcast: Broadcast, *, as_dm: bool) -> Reply:
+def broadcast_reply(services: Services, broadcast: NewBroadcast, *, as_dm: bool) -> Reply:
     msg = services.knowledge.message
     section = Section(broadcast.text, title=msg("broadcast_title"))
     if not as_dm:

@@ -31,6 +31,7 @@ from core.storage.community import in_community, is_member
 from core.storage.driver_errors import is_driver_error
 from core.storage.memo import MemberMemo
 from core.storage.policy_cache import PolicyCache
+from core.storage.sql_dashboard import SqlDashboardLogins
 from core.storage.sql_delivery import (
     SqlBroadcastRepository,
     SqlReminderRepository,
@@ -309,6 +310,7 @@ class SqlUnitOfWork:
         self.reminders = SqlReminderRepository(self._session)
         self.broadcasts = SqlBroadcastRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)
+        self.dashboard_logins = SqlDashboardLogins(self._session)
         return self
 
     async def __aexit__(

@@ -142,3 +142,27 @@ class KnowledgeGeneration(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     generation: int = 0
     updated_at: dt.datetime = Field(sa_column=_utc_column())
+
+
+class DashboardLogin(SQLModel, table=True):
+    """A one-time dashboard login link and, once used, the session it opened.
+
+    Only SHA-256 hashes of the link token and the session token are stored, so a copy of the
+    database opens no dashboard.
+    """
+
+    __tablename__ = "dashboard_login"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    session_hash: str | None = Field(default=None, max_length=64, unique=True)
+    platform: str = Field(max_length=16)
+    workspace: str = Field(max_length=64)
+    user_id: str = Field(max_length=64)
+    community: str = Field(max_length=64)  # whose figures the session shows (a Discord server)
+    created_at: dt.datetime = Field(sa_column=_utc_column())
+    link_expires_at: dt.datetime = Field(sa_column=_utc_column())
+    used_at: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    session_expires_at: dt.datetime | None = Field(
+        default=None, sa_column=_utc_column(nullable=True)
+    )

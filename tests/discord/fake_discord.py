@@ -102,6 +102,7 @@ class FakeDiscord:
             ("POST", re.compile(r"/channels/(\d+)/messages"), self._channel_message),
             ("POST", re.compile(r"/channels/(\d+)/typing"), self._typing),
             ("GET", re.compile(r"/guilds/(\d+)/members"), self._list_members),
+            ("GET", re.compile(r"/guilds/(\d+)/members/(\d+)"), self._get_member),
         ]
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -555,6 +556,18 @@ class FakeDiscord:
         after = int(request.query.get("after", 0))
         ordered = sorted(self.guild_members, key=lambda m: int(m["user"]["id"]))
         return self._json([m for m in ordered if int(m["user"]["id"]) > after][:limit])
+
+    async def _get_member(
+        self, request: web.Request, match: re.Match[str], body: Any
+    ) -> web.Response:
+        """Get Guild Member: the member object (no `permissions`: only interactions carry
+        it), or 404 with code 10007 Unknown Member."""
+        if int(match[1]) != p.GUILD_ID:
+            return self._json(p.error(10004, "Unknown Guild"), status=404)
+        for listed in self.guild_members:
+            if listed["user"]["id"] == match[2]:
+                return self._json({k: v for k, v in listed.items() if k != "permissions"})
+        return self._json(p.error(10007, "Unknown Member"), status=404)
 
     def _store(
         self,

@@ -1,0 +1,1 @@
+"""The moderators' web dashboard: aiohttp + Jinja2, server-rendered, served beside /healthz."""

@@ -1,0 +1,1 @@
+"""Moderator dashboard access: one-time login links, sessions, and the moderator re-check."""
