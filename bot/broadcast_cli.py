@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -12,25 +11,10 @@ import typer
 from bot.bootstrap import build_app
 from bot.database import upgrade_database
 from bot.delivery import as_json, broadcast_reports, enqueue_broadcast, order_from_options
-from bot.settings import Settings
+from bot.settings import Platform, Settings
+from core.delivery.models import Audience, Target
 from core.errors import UserInputError
 from core.render_text import render_table
-
-
-class BroadcastPlatform(StrEnum):
-    CONSOLE = "console"
-    SLACK = "slack"
-    DISCORD = "discord"
-
-
-class To(StrEnum):
-    DM = "dm"
-    CHANNEL = "channel"
-
-
-class AudienceChoice(StrEnum):
-    ALL = "all"
-    PENDING = "pending"
 
 
 def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
@@ -38,14 +22,16 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
 
     @app.command()
     def broadcast(
-        platform: Annotated[BroadcastPlatform, typer.Option(help="Where to send.")],
+        platform: Annotated[Platform, typer.Option(help="Where to send.")],
         workspace: Annotated[str, typer.Option(help="Slack team id / Discord guild id.")],
         message: Annotated[str, typer.Option(help="The text (mentions are neutralised).")],
-        to: Annotated[To, typer.Option(help="DM each member, or post in a channel.")] = To.DM,
+        to: Annotated[
+            Target, typer.Option(help="DM each member, or post in a channel.")
+        ] = Target.DM,
         channel: Annotated[str | None, typer.Option(help="Channel id for --to channel.")] = None,
         audience: Annotated[
-            AudienceChoice, typer.Option(help="all, or members with toggles left (pending).")
-        ] = AudienceChoice.ALL,
+            Audience, typer.Option(help="all, or members with toggles left (pending).")
+        ] = Audience.ALL,
         at: Annotated[str | None, typer.Option(help="When, e.g. 'friday 10:00' (UTC).")] = None,
         every: Annotated[
             str | None, typer.Option(help="Repeat: 'monday 09:00' or cron '0 9 * * 1' (UTC).")

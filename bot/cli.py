@@ -6,7 +6,6 @@ import asyncio
 import datetime
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +15,7 @@ from bot.bootstrap import build_app
 from bot.broadcast_cli import register as register_broadcast_commands
 from bot.database import create_engine, upgrade_database
 from bot.logs import setup_logging
-from bot.settings import Settings
+from bot.settings import Platform, Settings
 from core.faq.lexicon import FaqDataError
 from core.knowledge import KnowledgeError, load_knowledge
 from core.knowledge.check import check_knowledge, topic_ids_from_markdown
@@ -27,12 +26,6 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 knowledge_app = typer.Typer(help="Policy knowledge files.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
-
-
-class Platform(StrEnum):
-    CONSOLE = "console"
-    SLACK = "slack"
-    DISCORD = "discord"
 
 
 def _settings() -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -9,6 +10,14 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/gigguard.db"
+
+
+class Platform(StrEnum):
+    """Where gigguard can run: the CLI's `--platform` choices."""
+
+    CONSOLE = "console"
+    SLACK = "slack"
+    DISCORD = "discord"
 
 
 class Settings(BaseSettings):

@@ -6,25 +6,23 @@ pending for broadcasts until they record it again; the reply offers a one-click 
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from core.commands.context import CommandContext
 from core.delivery.neutralise import neutralise
 from core.errors import UserInputError
 from core.replies import MAX_ACTION_ID, Button, ButtonStyle, Reply, Section, Table
-from core.text import quote
+from core.text import quote, strip_markup
 
 MAX_NOTE = 500
 MAX_URL = 300
 RECENT = 10
 SOURCE = "source"
-# Markup that renders or pings on Slack or Discord; a policy note is plain text.
-_MARKUP = re.compile(r"[<>@*_~`|\\\[\]]")
 
 
 def clean_note(text: str) -> str:
-    return " ".join(_MARKUP.sub("", neutralise(text)).split())
+    """A policy note is plain text: no pings, no markup that renders on Slack or Discord."""
+    return " ".join(strip_markup(neutralise(text)).split())
 
 
 def checked_url(ctx: CommandContext, given: str) -> str:
