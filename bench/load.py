@@ -29,12 +29,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.database import create_engine, session_factory, upgrade_database
 from core.clock import SystemClock
-from core.commands.context import Services
 from core.faq.factory import build_faq_engine
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
+from core.pacing import load_pacing
 from core.requests import Actor, Request
 from core.service import Gigguard
+from core.services import Services
 from core.storage.sql import SqlUnitOfWork
 from core.storage.tables import Member, ToggleStatus
 
@@ -101,6 +102,7 @@ def build_core(url: str) -> tuple[Gigguard, AsyncEngine]:
         uow=partial(SqlUnitOfWork, session_factory(engine)),
         faq=build_faq_engine(knowledge),
         clock=SystemClock(),
+        pacing=load_pacing(),
     )
     return Gigguard(services), engine
 

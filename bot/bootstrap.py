@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.database import create_engine, session_factory
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
-from core.commands.context import Services
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
 from core.metrics import Metrics, NoMetrics
+from core.pacing import load_pacing
 from core.ports import MemberDirectory
 from core.service import Gigguard
+from core.services import Services
 from core.storage.sql import SqlUnitOfWork
 
 
@@ -50,6 +51,7 @@ def build_app(
         uow=partial(SqlUnitOfWork, session_factory(engine)),
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),
+        pacing=load_pacing(),
         metrics=metrics or NoMetrics(),
         directories=dict(directories or {}),
     )

@@ -12,8 +12,8 @@ from bot.bootstrap import build_app
 from bot.database import upgrade_database
 from bot.delivery import as_json, broadcast_reports, enqueue_broadcast, order_from_options
 from bot.settings import Platform, Settings
-from core.delivery.models import Audience, Target
 from core.errors import UserInputError
+from core.outbox import Audience, Target
 from core.render_text import render_table
 
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from bot.bootstrap import App
 from core.delivery import broadcasting
 from core.delivery.broadcasting import Order
-from core.delivery.models import Audience, Status, Target
 from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
+from core.outbox import Audience, Status, Target
 from core.ports import MemberDirectory, Messenger
 from core.requests import Actor
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from core.commands.ask import Answer, answer_question
 from core.commands.catalog import build_registry
-from core.commands.context import CommandContext, Services
+from core.commands.context import CommandContext
 from core.commands.registry import CommandSpec, Registry
 from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
@@ -15,6 +15,7 @@ from core.knowledge import Knowledge
 from core.metrics import COMMANDS_HANDLED
 from core.replies import Reply, Section
 from core.requests import Actor, Origin, Request
+from core.services import Services
 from core.text import clean_input, quote
 
 log = logging.getLogger(__name__)

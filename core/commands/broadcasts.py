@@ -8,9 +8,9 @@ import re
 from core.commands.context import CommandContext
 from core.delivery import broadcasting
 from core.delivery.broadcasting import Order, Preview
-from core.delivery.models import Audience, Broadcast, Report, Status, Target
 from core.delivery.when import describe
 from core.errors import UserInputError
+from core.outbox import Audience, Broadcast, Report, Status, Target
 from core.replies import Button, ButtonStyle, Reply, Section, Table
 
 CONFIRM = "confirm"

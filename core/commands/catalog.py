@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from core.commands import ask, broadcasts, info, moderation, policy, privacy, reminders, status
-from core.commands.checklist import toggle_ref
 from core.commands.context import CommandContext
 from core.commands.registry import Argument, CommandSpec, Registry
 from core.knowledge import Knowledge
+from core.progress import toggle_ref
 from core.replies import Reply, Section
 
 

@@ -10,8 +10,8 @@ import datetime as dt
 
 from core.charts import bar_chart
 from core.commands.context import CommandContext
-from core.delivery.models import Status
-from core.delivery.worker import finished_toggles
+from core.outbox import Status
+from core.progress import finished_toggles
 from core.replies import Attachment, Block, Reply, Section, Table
 from core.status import CommunityProgress
 

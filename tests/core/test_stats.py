@@ -11,14 +11,15 @@ import pytest
 
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
-from core.commands.context import Services
 from core.commands.moderation import weekly_trend
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
+from core.pacing import load_pacing
 from core.render_text import render_plain
 from core.replies import Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
+from core.services import Services
 from core.status import CommunityProgress
 from tests.fake_messenger import say
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
@@ -34,7 +35,11 @@ def member(n: int) -> MemberKey:
 @pytest.fixture
 def core(clock: ManualClock) -> Gigguard:
     uow = partial(InMemoryUnitOfWork, InMemoryStore())
-    return Gigguard(Services(load_knowledge(), uow, FixedFaq(), clock))
+    return Gigguard(
+        Services(
+            knowledge=load_knowledge(), uow=uow, faq=FixedFaq(), clock=clock, pacing=load_pacing()
+        )
+    )
 
 
 async def run(core: Gigguard, who: MemberKey, text: str, moderator: bool = False) -> Reply:

@@ -16,8 +16,8 @@ from adapters.discord.messenger import DiscordMessenger
 from bot.delivery import delivery_directories
 from bot.runners import _discord_config
 from bot.settings import Settings
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
+from core.pacing import load_pacing
 from core.ports import MemberDirectory
 from core.service import Gigguard
 from tests.discord.conftest import MEMBER, MODERATOR, RunBot
