@@ -5,7 +5,6 @@ member who never used the bot."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import discord
 import pytest
@@ -107,7 +106,7 @@ def test_the_setting_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 def directories(core: Gigguard) -> dict[str, MemberDirectory]:
     """Filled once the client runs: the directory lists through it, as in bot/runners.py."""
     found: dict[str, MemberDirectory] = {}
-    core.services = replace(core.services, directories=found)
+    core.use_directories(found)
     return found
 
 
