@@ -3,7 +3,7 @@ Discord Messengers, and the fake Slack and fake Discord servers of the test suit
 rate limits switched on.
 
 Real limits would make 10,000 DMs take hours (Slack: 0.8/s, Discord: 2/s, see
-core/delivery/data/pacing.yaml), so both sides are scaled by one factor per platform: the fake
+core/data/pacing.yaml), so both sides are scaled by one factor per platform: the fake
 server's per-second budget and the worker's pacing. The ratio between them, which is what the
 run measures, is the real one; the ETA at the real pace is printed alongside.
 
@@ -46,10 +46,10 @@ from bot.database import upgrade_database  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from core.delivery import broadcasting  # noqa: E402
 from core.delivery.broadcasting import Order  # noqa: E402
-from core.delivery.models import Audience, Target  # noqa: E402
-from core.delivery.pacing import load_pacing  # noqa: E402
 from core.delivery.worker import DeliveryWorker  # noqa: E402
 from core.identity import MemberKey  # noqa: E402
+from core.outbox import Audience, Target  # noqa: E402
+from core.pacing import load_pacing  # noqa: E402
 from core.ports import Messenger, Sent  # noqa: E402
 from core.replies import Reply  # noqa: E402
 from core.requests import Actor  # noqa: E402

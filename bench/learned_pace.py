@@ -4,7 +4,7 @@ The real delivery worker, on a real SQLite outbox, sends a 300-member DM broadca
 platform that accepts at most `limit` calls in any one-second window and answers the rest 429
 with `retry_after` (the time until the window has room, as Discord reports it; with
 `--whole-seconds`, rounded up as Slack's Retry-After header is). The worker starts from the
-published figure (core/delivery/data/pacing.yaml: Slack 0.8 DM/s) and learns. Time is virtual
+published figure (core/data/pacing.yaml: Slack 0.8 DM/s) and learns. Time is virtual
 (tests/virtual_time.py), so the figures are the pacing's, not the machine's.
 
 Targets (issue 11): at 20 msg/s, 300 DMs within 1.2x of 15 s; at 1 msg/s, at most 5% of calls
@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT))
 from bot.bootstrap import build_app  # noqa: E402
 from bot.database import upgrade_database  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from core.delivery.models import Status, Target  # noqa: E402
-from core.delivery.pacing import PaceBook, load_pacing  # noqa: E402
 from core.delivery.worker import DeliveryWorker  # noqa: E402
 from core.errors import TransientDeliveryError  # noqa: E402
 from core.identity import MemberKey  # noqa: E402
+from core.outbox import Status, Target  # noqa: E402
+from core.pacing import PaceBook, load_pacing  # noqa: E402
 from core.ports import Sent  # noqa: E402
 from core.replies import Reply  # noqa: E402
 from core.storage.tables import Delivery, Member  # noqa: E402

@@ -12,14 +12,15 @@ from bot.database import session_factory, settings_engine
 from bot.settings import Settings
 from core.admission import Admission
 from core.clock import Clock, SystemClock
-from core.commands.context import Services
-from core.delivery.pacing import PaceBook, load_pacing
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
 from core.metrics import Metrics, NoMetrics
+from core.pacing import PaceBook, load_pacing
 from core.ports import MemberDirectory
+from core.question_counts import QuestionCounts
 from core.service import Gigguard
+from core.services import Services
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 
@@ -57,10 +58,11 @@ def build_app(
         uow=partial(SqlUnitOfWork, session_factory(engine), policy_cache=policies),
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),
-        metrics=metrics or NoMetrics(),
         pacing=pacing,
+        metrics=metrics or NoMetrics(),
         directories=dict(directories or {}),
         paces=PaceBook(pacing, ceiling=settings.max_send_rate),
+        question_counts=QuestionCounts(),
         public_url=settings.public_url,
     )
     admission = Admission(

@@ -5,29 +5,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.settings import Platform
+from core.outbox import Audience, Target
+
 if TYPE_CHECKING:
     from bot.settings import Settings
-
-
-class BroadcastPlatform(StrEnum):
-    CONSOLE = "console"
-    SLACK = "slack"
-    DISCORD = "discord"
-
-
-class To(StrEnum):
-    DM = "dm"
-    CHANNEL = "channel"
-
-
-class AudienceChoice(StrEnum):
-    ALL = "all"
-    PENDING = "pending"
 
 
 def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
@@ -35,14 +21,16 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
 
     @app.command()
     def broadcast(
-        platform: Annotated[BroadcastPlatform, typer.Option(help="Where to send.")],
+        platform: Annotated[Platform, typer.Option(help="Where to send.")],
         workspace: Annotated[str, typer.Option(help="Slack team id / Discord guild id.")],
         message: Annotated[str, typer.Option(help="The text (mentions are neutralised).")],
-        to: Annotated[To, typer.Option(help="DM each member, or post in a channel.")] = To.DM,
+        to: Annotated[
+            Target, typer.Option(help="DM each member, or post in a channel.")
+        ] = Target.DM,
         channel: Annotated[str | None, typer.Option(help="Channel id for --to channel.")] = None,
         audience: Annotated[
-            AudienceChoice, typer.Option(help="all, or members with toggles left (pending).")
-        ] = AudienceChoice.ALL,
+            Audience, typer.Option(help="all, or members with toggles left (pending).")
+        ] = Audience.ALL,
         at: Annotated[str | None, typer.Option(help="When, e.g. 'friday 10:00' (UTC).")] = None,
         every: Annotated[
             str | None, typer.Option(help="Repeat: 'monday 09:00' or cron '0 9 * * 1' (UTC).")
@@ -57,8 +45,8 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         """Queue a broadcast; the running `gigguard run` process delivers it."""
         # Imported here so `gigguard --help` and `gigguard ask` do not load the database stack.
         from bot.bootstrap import build_app
-        from bot.database import upgrade_database
         from bot.broadcast_target import workspace_refusal
+        from bot.database import upgrade_database
         from bot.delivery import as_json, enqueue_broadcast, order_from_options
         from core.errors import UserInputError
 
@@ -96,9 +84,9 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         ] = False,
     ) -> None:
         """Scheduled and recent broadcasts with their delivery report."""
+        from adapters.console.render import terminal_width
         from bot.bootstrap import build_app
         from bot.database import upgrade_database
-        from adapters.console.render import terminal_width
         from bot.delivery import as_json, broadcast_reports
         from core.render_text import render_table
 

@@ -10,7 +10,6 @@ import asyncio
 import datetime
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,6 +17,7 @@ import typer
 
 from bot.broadcast_cli import register as register_broadcast_commands
 from bot.dashboard_cli import register as register_dashboard_commands
+from bot.settings import Platform
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -33,12 +33,6 @@ knowledge_app = typer.Typer(help="Policy knowledge files.", no_args_is_help=True
 app.add_typer(knowledge_app, name="knowledge")
 faq_app = typer.Typer(help="The FAQ model.", no_args_is_help=True)
 app.add_typer(faq_app, name="faq")
-
-
-class Platform(StrEnum):
-    CONSOLE = "console"
-    SLACK = "slack"
-    DISCORD = "discord"
 
 
 def _settings() -> Settings:

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.bootstrap import App
 from bot.knowledge_reload import bump_generation, reload_core
 from bot.settings import Settings
-from core.dashboard.access import issue_link, login_url
 from core.dashboard.models import DashboardModerator, ModeratorCheck
+from core.dashboard_access import issue_link, login_url
 from core.identity import MemberKey
 from core.knowledge.community_files import CommunityFiles
 from core.service import Gigguard

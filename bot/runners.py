@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,10 +201,7 @@ async def run_adapters(
     # Set after the adapters are built (Discord's directory lists through the running client,
     # which needs the core first) and before anything runs.
     lister = discord_client if settings.discord_member_list else None
-    app.core.services = replace(
-        app.core.services,
-        directories=delivery_directories(slack, slack_tokens, discord_client=lister),
-    )
+    app.core.use_directories(delivery_directories(slack, slack_tokens, discord_client=lister))
     messengers = delivery_messengers(
         chosen,
         slack=slack,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
 
-from core.delivery.pacing import DEFAULT_CEILING
+from core.pacing import DEFAULT_CEILING
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/gigguard.db"
 # SQLite has one writer: one pooled connection queues writers fairly in asyncio, and a few
@@ -19,6 +19,14 @@ SQLITE_POOL, SQLITE_COMMANDS = 1, 8
 POSTGRES_COMMANDS, POSTGRES_SPARE_CONNECTIONS = 10, 2
 # Where an interactive console logs when GIGGUARD_LOG_FILE is unset: not on its screen.
 CONSOLE_LOG_FILE = Path("data/gigguard-console.log")
+
+
+class Platform(StrEnum):
+    """Where gigguard can run: the CLI's `--platform` choices."""
+
+    CONSOLE = "console"
+    SLACK = "slack"
+    DISCORD = "discord"
 
 
 class Settings(BaseSettings):
@@ -87,6 +95,8 @@ class Settings(BaseSettings):
 
     @property
     def uses_sqlite(self) -> bool:
+        from sqlalchemy.engine import make_url  # not at import: the light CLI commands skip it
+
         return make_url(self.database_url).get_backend_name() == "sqlite"
 
     @property

@@ -11,9 +11,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from core.commands.context import Services
-from core.delivery.models import Status
-from core.delivery.worker import finished_toggles
+from core.outbox import Status
+from core.progress import finished_toggles
+from core.services import Services
 from core.status import CommunityProgress
 
 MIN_GROUP = 5  # figures over fewer members are hidden so no individual can be identified

@@ -28,7 +28,7 @@ class PermanentDeliveryError(DeliveryError):
 
     def __init__(self, reason: str, original: BaseException | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason  # one of core.delivery.models.FailReason
+        self.reason = reason  # one of core.outbox.FailReason
         self.original = original
 
 

@@ -9,7 +9,8 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from core.dashboard.models import DashboardLoginRepository
-from core.delivery.models import (
+from core.identity import MemberKey
+from core.outbox import (
     Audience,
     Broadcast,
     Claimed,
@@ -19,7 +20,6 @@ from core.delivery.models import (
     Report,
     Status,
 )
-from core.identity import MemberKey
 from core.policy import PolicyUpdate
 from core.replies import Reply
 from core.status import (
@@ -239,7 +239,7 @@ class Messenger(Protocol):
     """Sends on one platform. Implemented by each adapter; the delivery worker calls it.
 
     Raise core.errors.PermanentDeliveryError(reason) when retrying cannot help (reason one of
-    core.delivery.models.FailReason) and core.errors.TransientDeliveryError(retry_after=...)
+    core.outbox.FailReason) and core.errors.TransientDeliveryError(retry_after=...)
     when it can. `idempotency_key` is the same on every attempt of one delivery: carry it where
     the platform lets a resend be recognised (Slack message metadata, Discord nonce with
     enforce_nonce). `resend` is True when an earlier attempt of this delivery may have reached

@@ -3,31 +3,49 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from core.admission import Admission, Busy
 from core.commands.ask import Answer, answer_text
 from core.commands.catalog import build_registry
-from core.commands.context import CommandContext, Services
+from core.commands.context import CommandContext
 from core.commands.registry import CommandSpec, Registry
 from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
 from core.identity import MemberKey
 from core.knowledge import Knowledge
 from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
+from core.ports import MemberDirectory
 from core.replies import Reply, Section
 from core.requests import Actor, Origin, Request
+from core.services import Services
 from core.text import clean_input, encodable, quote
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What one request is served with; replaced whole, never changed in place."""
+
+    services: Services
+    registry: Registry
+
+
 class Gigguard:
     def __init__(self, services: Services, *, admission: Admission | None = None) -> None:
         """`admission` bounds how many commands run at once (None: no bound, for tests)."""
-        self.services = services
-        self.registry: Registry = build_registry(services.knowledge)
+        self._loaded = Loaded(services, build_registry(services.knowledge))
         self.admission = admission
+
+    @property
+    def services(self) -> Services:
+        return self._loaded.services
+
+    @property
+    def registry(self) -> Registry:
+        return self._loaded.registry
 
     @property
     def knowledge(self) -> Knowledge:
@@ -36,13 +54,17 @@ class Gigguard:
     def reload(self, knowledge: Knowledge, faq: FaqEngine) -> None:
         """Serve new knowledge, FAQ engine and command registry from the next request on.
 
-        Both are swapped with no await in between, so no request ever sees a mix; a request
-        already running keeps the services it started with.
+        One object is swapped, so no request ever sees a mix; a request already running keeps
+        the services it started with.
         """
-        registry = build_registry(knowledge)
-        self.services, self.registry = (
-            replace(self.services, knowledge=knowledge, faq=faq),
-            registry,
+        services = replace(self.services, knowledge=knowledge, faq=faq)
+        self._loaded = Loaded(services, build_registry(knowledge))
+
+    def use_directories(self, directories: Mapping[str, MemberDirectory]) -> None:
+        """Member lists that exist only once an adapter's client is built (Discord's lists
+        through the running client, which needs this core first): set once, before serving."""
+        self._loaded = replace(
+            self._loaded, services=replace(self.services, directories=directories)
         )
 
     async def handle(self, request: Request) -> Reply:

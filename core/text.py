@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from core.errors import UserInputError
+from core.text_fit import clip
 
 MAX_INPUT_CHARS = 2000
 _ECHO_CHARS = 60
@@ -39,9 +40,11 @@ def clean_input(text: str) -> str:
     return _SPACES.sub(" ", visible).strip()
 
 
+def strip_markup(text: str) -> str:
+    """`text` without the characters that could ping or change rendering on a platform."""
+    return _MARKUP.sub("", text)
+
+
 def quote(text: str) -> str:
     """A short, inert rendering of member text, safe to echo on any platform."""
-    inert = _MARKUP.sub("", text)
-    if len(inert) > _ECHO_CHARS:
-        inert = inert[: _ECHO_CHARS - 1] + "…"
-    return f"“{inert}”"
+    return f"“{clip(strip_markup(text), _ECHO_CHARS)}”"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -26,6 +27,24 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated once per session; each test gets a copy (migrations dominated test time).
+    The migrations themselves are tested on empty databases in tests/storage/test_migrations.py."""
+    path = tmp_path_factory.mktemp("template") / "gigguard.db"
+    upgrade_database(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template_url() -> Iterator[str]:
+    """A PostgreSQL database migrated once per session, cloned for each test."""
+    url = postgres.create_database()
+    upgrade_database(url)
+    yield url
+    postgres.drop_database(url)
+
+
+@pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     url = postgres.create_database()
     yield url
@@ -35,11 +54,11 @@ def postgres_server_url() -> Iterator[str]:
 def _migrated_url(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> str:
     if engine == "postgresql":
         url: str = request.getfixturevalue("postgres_server_url")
-        asyncio.run(postgres.reset_schema(url))
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'gigguard.db'}"
-    upgrade_database(url)
-    return url
+        asyncio.run(postgres.clone_database(request.getfixturevalue("postgres_template_url"), url))
+        return url
+    copy = tmp_path / "gigguard.db"
+    shutil.copyfile(request.getfixturevalue("sqlite_template"), copy)
+    return f"sqlite+aiosqlite:///{copy}"
 
 
 @pytest.fixture

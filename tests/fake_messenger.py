@@ -8,14 +8,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.commands.context import Services
-from core.delivery.pacing import Pacing, load_pacing
 from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
+from core.pacing import Pacing, load_pacing
 from core.ports import Sent
 from core.replies import Reply
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
+from core.services import Services
 from tests.fakes import ManualClock
 
 

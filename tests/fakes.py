@@ -8,10 +8,10 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Self
 
-from core.delivery.models import ReminderInfo, Status
 from core.errors import StorageError
 from core.faq.engine import FaqMatch, MatchKind
 from core.identity import MemberKey
+from core.outbox import ReminderInfo, Status
 from core.policy import PolicyUpdate, needs_recheck
 from core.status import (
     CommunityProgress,

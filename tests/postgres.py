@@ -47,10 +47,15 @@ def drop_database(url: str) -> None:
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def reset_schema(url: str) -> None:
-    """Empty the database between tests: drop and recreate the public schema."""
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"), timeout=3)
+async def clone_database(template_url: str, url: str) -> None:
+    """Replace the database at `url` with a copy of `template_url` (already migrated): much
+    faster than running the migrations again. The template must have no open connections."""
+    template, name = template_url.rsplit("/", 1)[1], url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB, timeout=3
+    )
     try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     finally:
         await conn.close()

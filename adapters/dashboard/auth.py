@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+import core.dashboard_access as access
 from adapters.dashboard.config import DashboardConfig
 from adapters.dashboard.render import SECURITY_HEADERS, page
-from core.dashboard import access
 from core.dashboard.models import DashboardModerator
 from core.service import Gigguard
 

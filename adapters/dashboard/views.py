@@ -19,20 +19,21 @@ from adapters.dashboard.chart import trend_chart
 from adapters.dashboard.render import page
 from core.commands import policy
 from core.commands.broadcasts import preview_lines
-from core.commands.context import CommandContext, Services
+from core.commands.context import CommandContext
 from core.community_figures import MIN_GROUP, CommunityFigures, community_figures
-from core.dashboard.access import actor_of
 from core.dashboard.models import DashboardModerator
+from core.dashboard_access import actor_of
 from core.delivery import broadcasting
 from core.delivery.broadcasting import Order
 from core.delivery.compose import broadcast_reply
-from core.delivery.models import Audience, Broadcast, BroadcastState, Report, Status, Target
 from core.errors import UserInputError
 from core.knowledge import KnowledgeError
 from core.knowledge.community_files import EDITABLE, NOTES, community_id
 from core.knowledge.models import CommunityNote
+from core.outbox import Audience, Broadcast, BroadcastState, Report, Status, Target
 from core.render_text import render_plain
 from core.requests import Actor, Request
+from core.services import Services
 
 RECENT = 20
 

@@ -16,6 +16,7 @@ from discord import app_commands
 from core.commands.registry import Argument, CommandSpec
 from core.knowledge import Knowledge
 from core.service import Gigguard
+from core.text_fit import clip
 
 GROUP_NAME = "optout"
 MAX_DESCRIPTION = 100
@@ -31,7 +32,7 @@ Completer = Callable[
 
 def build_group(core: Gigguard, run: RunCommand) -> app_commands.Group:
     group = app_commands.Group(
-        name=GROUP_NAME, description=_clip(core.knowledge.message("help_title"))
+        name=GROUP_NAME, description=clip(core.knowledge.message("help_title"), MAX_DESCRIPTION)
     )
     for spec in core.registry:
         group.add_command(_subcommand(spec, run, core.knowledge))
@@ -45,12 +46,16 @@ def _subcommand(
     callback = _callback(spec.name, run, argument)
     if argument is not None:
         callback = app_commands.rename(value=argument.name)(callback)
-        callback = app_commands.describe(value=_clip(argument.description))(callback)
+        callback = app_commands.describe(value=clip(argument.description, MAX_DESCRIPTION))(
+            callback
+        )
         if spec.name == ASK:
             callback = app_commands.autocomplete(value=_topic_completer(knowledge))(callback)
         elif argument.choices:
             callback = _with_choices(callback, argument.choices)
-    return app_commands.Command(name=spec.name, description=_clip(spec.summary), callback=callback)
+    return app_commands.Command(
+        name=spec.name, description=clip(spec.summary, MAX_DESCRIPTION), callback=callback
+    )
 
 
 def _callback(name: str, run: RunCommand, argument: Argument | None) -> Callback:
@@ -97,13 +102,9 @@ def _topic_completer(knowledge: Knowledge) -> Completer:
     ) -> list[app_commands.Choice[str]]:
         typed = current.strip().lower()
         return [
-            app_commands.Choice(name=_clip(topic.title), value=topic.id)
+            app_commands.Choice(name=clip(topic.title, MAX_DESCRIPTION), value=topic.id)
             for topic in knowledge.topics.values()
             if typed in topic.title.lower() or typed in topic.id
         ][:MAX_CHOICES]
 
     return topics
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"

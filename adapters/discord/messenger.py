@@ -24,8 +24,8 @@ from adapters.discord.components import view_for
 from adapters.discord.delivery import NO_MENTIONS
 from adapters.discord.events import PLATFORM
 from adapters.discord.render import Outgoing, render
-from core.delivery.models import FailReason
 from core.errors import PermanentDeliveryError, TransientDeliveryError
+from core.outbox import FailReason
 from core.ports import Sent
 from core.replies import Reply
 

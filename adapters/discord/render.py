@@ -15,6 +15,7 @@ import discord
 
 from core.render_text import render_table
 from core.replies import Attachment, Block, Button, Checklist, CodeBlock, Reply, Section, Table
+from core.text_fit import clip, split_text
 
 MAX_EMBEDS = 10
 MAX_MESSAGE_EMBED_CHARS = 6000
@@ -74,7 +75,7 @@ def _block_embeds(block: Block) -> list[discord.Embed]:
         case Section(text=text, title=title):
             if not text.strip() and not (title or "").strip():
                 return []
-            return _text_embeds(title, _chunks(_inert(text.strip()), MAX_DESCRIPTION))
+            return _text_embeds(title, split_text(_inert(text.strip()), MAX_DESCRIPTION))
         case CodeBlock(text=text, title=title):
             return _text_embeds(title, _fenced_chunks(text))
         case Table(headers=headers, rows=rows, title=title):
@@ -87,20 +88,20 @@ def _block_embeds(block: Block) -> list[discord.Embed]:
 def _text_embeds(title: str | None, chunks: list[str]) -> list[discord.Embed]:
     embeds = [discord.Embed(description=chunk or None, colour=COLOUR) for chunk in chunks or [""]]
     if title and title.strip():
-        embeds[0].title = _clip(_inert(title), MAX_TITLE)
+        embeds[0].title = clip(_inert(title), MAX_TITLE)
     return embeds
 
 
 def _checklist_embeds(checklist: Checklist) -> list[discord.Embed]:
-    title = _clip(_inert(checklist.title), MAX_TITLE)
+    title = clip(_inert(checklist.title), MAX_TITLE)
     first = discord.Embed(title=title, colour=COLOUR)
     if checklist.summary:
-        first.description = _clip(_inert(checklist.summary), MAX_DESCRIPTION)
+        first.description = clip(_inert(checklist.summary), MAX_DESCRIPTION)
     embeds = [first]
     for item in checklist.items:
         mark = "✅" if item.done else "⬜"
-        name = _clip(f"{mark} {_inert(item.label)}", MAX_FIELD_NAME)
-        value = _clip(_inert(item.detail), MAX_FIELD_VALUE) if item.detail else "\u2014"
+        name = clip(f"{mark} {_inert(item.label)}", MAX_FIELD_NAME)
+        value = clip(_inert(item.detail), MAX_FIELD_VALUE) if item.detail else "\u2014"
         current = embeds[-1]
         if (
             len(current.fields) >= MAX_FIELDS
@@ -113,7 +114,7 @@ def _checklist_embeds(checklist: Checklist) -> list[discord.Embed]:
 
 
 def _add_footer(embeds: list[discord.Embed], text: str) -> None:
-    footer = _clip(text, MAX_FOOTER)
+    footer = clip(text, MAX_FOOTER)
     if not embeds or len(embeds[-1]) + len(footer) > MAX_MESSAGE_EMBED_CHARS:
         embeds.append(discord.Embed(colour=COLOUR))
     embeds[-1].set_footer(text=footer)
@@ -137,33 +138,12 @@ def _fenced_chunks(text: str) -> list[str]:
     # A fence inside the text would close the code block early.
     safe = text.replace(FENCE, "`\u200b`\u200b`")
     room = MAX_DESCRIPTION - len(FENCE) * 2 - 2
-    return [f"{FENCE}\n{chunk}\n{FENCE}" for chunk in _chunks(safe, room)]
-
-
-def _chunks(text: str, limit: int) -> list[str]:
-    """Split at line breaks, else spaces, else anywhere, into pieces of at most `limit`."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut])
-        rest = rest[cut:].lstrip("\n ")
-    if rest:
-        pieces.append(rest)
-    return pieces
+    return [f"{FENCE}\n{chunk}\n{FENCE}" for chunk in split_text(safe, room)]
 
 
 def _chunked(buttons: tuple[Button, ...], size: int) -> Iterator[tuple[Button, ...]]:
     for start in range(0, len(buttons), size):
         yield buttons[start : start + size]
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _inert(text: str) -> str:

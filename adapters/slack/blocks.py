@@ -12,6 +12,7 @@ from typing import Any
 
 from core.render_text import render_table
 from core.replies import Block, Button, ButtonStyle, Checklist, CodeBlock, Reply, Section, Table
+from core.text_fit import clip, split_text
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -45,34 +46,8 @@ def escape(text: str) -> str:
 
 
 def chunks(text: str, budget: int) -> list[str]:
-    """Escape `text` and cut it into parts of at most `budget` characters, at line ends if possible.
-
-    Cutting after escaping, but never inside an entity such as `&amp;`.
-    """
-    lines: list[str] = []
-    for line in text.split("\n"):
-        lines.extend(_hard_split(line, budget))
-    parts: list[str] = []
-    for line in lines:
-        if parts and len(parts[-1]) + 1 + len(line) <= budget:
-            parts[-1] += "\n" + line
-        else:
-            parts.append(line)
-    return parts
-
-
-def _hard_split(line: str, budget: int) -> list[str]:
-    parts = [""]
-    for char in line:
-        escaped = escape(char)
-        if len(parts[-1]) + len(escaped) > budget:
-            parts.append("")
-        parts[-1] += escaped
-    return parts
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Escape `text` and cut it into parts of at most `budget` characters (at least one part)."""
+    return split_text(text, budget, escape=escape) or [""]
 
 
 def _mrkdwn(text: str) -> _Piece:

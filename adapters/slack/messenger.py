@@ -26,8 +26,8 @@ from adapters.slack.app import retry_handlers, web_client
 from adapters.slack.blocks import SlackMessage, render_messages
 from adapters.slack.config import SlackConfig
 from adapters.slack.tokens import SingleWorkspace, WorkspaceTokens
-from core.delivery.models import FailReason
 from core.errors import PermanentDeliveryError, TransientDeliveryError
+from core.outbox import FailReason
 from core.ports import Sent
 from core.replies import Reply
 

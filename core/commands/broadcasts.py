@@ -8,17 +8,9 @@ import re
 from core.commands.context import CommandContext
 from core.delivery import broadcasting
 from core.delivery.broadcasting import Estimate, Order, Preview
-from core.delivery.models import (
-    Audience,
-    Broadcast,
-    FailReason,
-    NewBroadcast,
-    Report,
-    Status,
-    Target,
-)
 from core.delivery.when import describe
 from core.errors import UserInputError
+from core.outbox import Audience, Broadcast, FailReason, NewBroadcast, Report, Status, Target
 from core.replies import Button, ButtonStyle, Reply, Section, Table
 from core.text import quote
 
@@ -99,7 +91,9 @@ def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
         lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=b.timezone))
     if shown.removed:
         removed = ", ".join(quote(m) for m in shown.removed)
-        lines.append(ctx.msg("broadcast_preview_removed", count=len(shown.removed), removed=removed))
+        lines.append(
+            ctx.msg("broadcast_preview_removed", count=len(shown.removed), removed=removed)
+        )
     return lines
 
 

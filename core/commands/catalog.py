@@ -13,10 +13,10 @@ from core.commands import (
     reminders,
     status,
 )
-from core.commands.checklist import toggle_ref
 from core.commands.context import CommandContext
 from core.commands.registry import Argument, CommandSpec, Registry
 from core.knowledge import Knowledge
+from core.progress import toggle_ref
 from core.replies import Reply, Section
 
 

@@ -3,34 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from core.clock import Clock
-from core.delivery.pacing import PaceBook, Pacing, load_pacing
-from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
-from core.metrics import Metrics, NoMetrics
-from core.ports import MemberDirectory, UnitOfWorkFactory
-from core.question_counts import QuestionCounts
 from core.requests import Request
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    knowledge: Knowledge
-    uow: UnitOfWorkFactory
-    faq: FaqEngine
-    clock: Clock
-    pacing: Pacing = field(default_factory=load_pacing)
-    # Per platform; a broadcast to "all" reaches members who never used the bot only with one.
-    directories: Mapping[str, MemberDirectory] = field(default_factory=dict)
-    metrics: Metrics = field(default_factory=NoMetrics)
-    # What the delivery worker learned of each workspace's rate limit; the preview's ETA.
-    paces: PaceBook = field(default_factory=PaceBook.published_figures)
-    question_counts: QuestionCounts = field(default_factory=QuestionCounts)
-    # GIGGUARD_PUBLIC_URL: where `/optout dashboard` links point; None: no dashboard served.
-    public_url: str | None = None
+from core.services import Services
 
 
 @dataclass(frozen=True, slots=True)

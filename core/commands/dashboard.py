@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.commands.context import CommandContext
-from core.dashboard.access import issue_link, login_url, moderator_of
+from core.dashboard_access import issue_link, login_url, moderator_of
 from core.replies import Reply, Section
 
 

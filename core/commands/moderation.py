@@ -77,9 +77,7 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
     # Counts of messages, not of people: nobody can be singled out, so none is hidden.
     delivery_rows = [
         (ctx.msg(f"stats_reminders_{s.value}"), str(n)) for s, n in figures.reminders.items()
-    ] + [
-        (ctx.msg(f"stats_broadcasts_{s.value}"), str(n)) for s, n in figures.broadcasts.items()
-    ]
+    ] + [(ctx.msg(f"stats_broadcasts_{s.value}"), str(n)) for s, n in figures.broadcasts.items()]
     blocks.append(_table(ctx, delivery_rows, ctx.msg("stats_deliveries_title")))
 
     rate = figures.decline_rate

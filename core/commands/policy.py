@@ -14,19 +14,19 @@ from core.delivery.neutralise import neutralise
 from core.errors import UserInputError
 from core.knowledge.models import MarketplaceGuide
 from core.replies import MAX_ACTION_ID, Button, ButtonStyle, Reply, Section, Table
-from core.text import quote
+from core.text import quote, strip_markup
 
 MAX_NOTE = 500
 MAX_URL = 300
 RECENT = 10
 SOURCE = "source"
-# Markup that renders or pings on Slack or Discord; a policy note is plain text.
+# A policy source given without its flag: the first word is a web address.
 _URL_START = re.compile(r"^https?://", re.IGNORECASE)
-_MARKUP = re.compile(r"[<>@*_~`|\\\[\]]")
 
 
 def clean_note(text: str) -> str:
-    return " ".join(_MARKUP.sub("", neutralise(text)).split())
+    """A policy note is plain text: no pings, no markup that renders on Slack or Discord."""
+    return " ".join(strip_markup(neutralise(text)).split())
 
 
 def checked_url(ctx: CommandContext, given: str) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from core.commands.checklist import checklists, checklists_for, read_progress, toggle_ref
+from core.commands.checklist import checklists
 from core.commands.context import CommandContext
 from core.errors import UserInputError
 from core.knowledge.models import MarketplaceGuide, ToggleInfo
+from core.progress import checklists_for, read_progress, toggle_ref
 from core.replies import Reply, Section
 from core.text import quote
 
@@ -53,7 +54,7 @@ async def _record(ctx: CommandContext, args: str, *, off: bool) -> Reply:
     names = ", ".join(toggle.name for _, toggle in pairs)
     message = "recorded_off" if off else "recorded_on"
     confirmation = Section(ctx.msg(message, toggles=names, date=now.date().isoformat()))
-    return Reply(blocks=(confirmation, *checklists_for(ctx, progress)))
+    return Reply(blocks=(confirmation, *checklists_for(ctx.knowledge, progress)))
 
 
 async def done(ctx: CommandContext, args: str) -> Reply:

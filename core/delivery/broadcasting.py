@@ -10,14 +10,14 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from core.commands.context import Services
-from core.delivery.models import Audience, Broadcast, NewBroadcast, Report, Target
 from core.delivery.neutralise import neutralise, pings
 from core.delivery.when import TimeError, next_run, parse_schedule, parse_when
-from core.delivery.worker import finished_toggles
 from core.errors import UserInputError
 from core.identity import MemberKey
+from core.outbox import Audience, Broadcast, NewBroadcast, Report, Target
+from core.progress import finished_toggles
 from core.requests import Actor
+from core.services import Services
 from core.text import clean_input, quote
 
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.commands.checklist import Progress, build_checklist
-from core.commands.context import CommandContext, Services
-from core.delivery.models import NewBroadcast
 from core.delivery.when import describe
-from core.identity import MemberKey
+from core.outbox import NewBroadcast
+from core.progress import Progress, checklists_for
 from core.replies import Block, Button, ButtonStyle, Reply, Section
-from core.requests import Actor, Request
+from core.services import Services
 
 SNOOZES = ("1h", "tomorrow", "week")
 
 
 def reminder_reply(
     services: Services,
-    key: MemberKey,
     progress: Progress,
     *,
     reminder_id: int,
@@ -26,13 +23,11 @@ def reminder_reply(
     late: bool,
 ) -> Reply:
     """The member's live checklist: a click on "I switched this off" runs `done <toggle>`."""
-    ctx = CommandContext(Request(Actor(key), ""), services)
-    blocks: list[Block] = [Section(ctx.msg("reminder_intro"), title=ctx.msg("reminder_title"))]
-    blocks += [build_checklist(ctx, g, progress) for g in ctx.knowledge.toggle_marketplaces()]
-    snoozes = tuple(
-        Button(ctx.msg(f"button_snooze_{s}"), f"snooze {reminder_id} {s}") for s in SNOOZES
-    )
-    context = ctx.msg("reminder_late", due=describe(due_at, timezone)) if late else None
+    msg = services.knowledge.message
+    blocks: list[Block] = [Section(msg("reminder_intro"), title=msg("reminder_title"))]
+    blocks += checklists_for(services.knowledge, progress)
+    snoozes = tuple(Button(msg(f"button_snooze_{s}"), f"snooze {reminder_id} {s}") for s in SNOOZES)
+    context = msg("reminder_late", due=describe(due_at, timezone)) if late else None
     return Reply(blocks=tuple(blocks), buttons=snoozes, context=context, ephemeral=False)
 
 

@@ -22,10 +22,13 @@ import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
-from core.commands.checklist import read_progress
-from core.commands.context import Services
 from core.delivery.compose import broadcast_reply, reminder_reply
-from core.delivery.models import (
+from core.delivery.when import next_run
+from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
+from core.identity import MemberKey
+from core.metrics import DELIVERIES, RATE_LIMIT_WAITS
+from core.outage import Outage
+from core.outbox import (
     Audience,
     Broadcast,
     BroadcastState,
@@ -36,14 +39,11 @@ from core.delivery.models import (
     Status,
     Target,
 )
-from core.delivery.pacing import DEFAULT_CEILING, PaceBook, Pacer, Pacing, Sleep
-from core.delivery.when import next_run
-from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
-from core.identity import MemberKey
-from core.metrics import DELIVERIES, RATE_LIMIT_WAITS
-from core.outage import Outage
-from core.ports import MemberDirectory, Messenger, ToggleIds
+from core.pacing import DEFAULT_CEILING, PaceBook, Pacer, Pacing, Sleep
+from core.ports import MemberDirectory, Messenger
+from core.progress import finished_toggles, read_progress
 from core.replies import Reply
+from core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,6 @@ DEFAULT_CONCURRENCY = 4  # sends in flight per worker; the pacer still decides w
 def worker_id() -> str:
     """Unique per process and start, so a restarted worker never mistakes old leases for its own."""
     return f"{os.uname().nodename[:24]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-
-def finished_toggles(services: Services) -> ToggleIds:
-    return [(g.id, t.id) for g in services.knowledge.toggle_marketplaces() for t in g.toggles]
 
 
 class _Stopping(Exception):
@@ -227,7 +223,6 @@ class DeliveryWorker:
                     return Status.SKIPPED, SkipReason.FINISHED
                 return reminder_reply(
                     self._services,
-                    key,
                     await read_progress(uow, key),
                     reminder_id=row.id,
                     due_at=row.due_at,

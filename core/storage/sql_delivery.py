@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from core.delivery.models import (
+from core.identity import MemberKey
+from core.outbox import (
     Audience,
     Broadcast,
     BroadcastState,
@@ -25,7 +26,6 @@ from core.delivery.models import (
     Status,
     Target,
 )
-from core.identity import MemberKey
 from core.storage.community import in_community
 from core.storage.sql_policy import current_off
 from core.storage.tables import Broadcast as BroadcastRow

@@ -16,7 +16,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from core.delivery.models import (
+from core.identity import MemberKey
+from core.outbox import (
     Broadcast,
     BroadcastState,
     Claimed,
@@ -25,7 +26,6 @@ from core.delivery.models import (
     Status,
     Target,
 )
-from core.identity import MemberKey
 from core.storage.community import in_community, is_member
 from core.storage.sql_delivery import ToggleIds, broadcast_model, row_count, run_row
 from core.storage.sql_policy import current_off

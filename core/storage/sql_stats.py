@@ -6,7 +6,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from core.delivery.models import Kind
+from core.outbox import Kind
 from core.ports import ToggleIds
 from core.status import CommunityProgress, DeliveryCounts
 from core.storage.community import in_community

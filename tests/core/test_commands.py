@@ -9,14 +9,15 @@ from functools import partial
 
 import pytest
 
-from core.commands.context import Services
 from core.faq.engine import FaqMatch, MatchKind
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
+from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import Checklist, CodeBlock, Reply, Table
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
+from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock, RecordingMetrics
 
 ALICE = MemberKey("console", "w1", "alice")
@@ -36,7 +37,12 @@ def faq() -> FixedFaq:
 @pytest.fixture
 def core(store: InMemoryStore, faq: FixedFaq, clock: ManualClock) -> Gigguard:
     services = Services(
-        knowledge=load_knowledge(), uow=partial(InMemoryUnitOfWork, store), faq=faq, clock=clock
+        knowledge=load_knowledge(),
+        uow=partial(InMemoryUnitOfWork, store),
+        faq=faq,
+        clock=clock,
+        pacing=load_pacing(),
+        paces=PaceBook.published_figures(),
     )
     return Gigguard(services)
 
@@ -309,7 +315,16 @@ async def test_answers_whose_facts_changed_say_when(
     topic = knowledge.topics["older-data"]
     changed = topic.model_copy(update={"updated": dt.date(2026, 11, 20)})
     knowledge = knowledge.model_copy(update={"topics": knowledge.topics | {"older-data": changed}})
-    core = Gigguard(Services(knowledge, partial(InMemoryUnitOfWork, store), faq, clock))
+    core = Gigguard(
+        Services(
+            knowledge=knowledge,
+            uow=partial(InMemoryUnitOfWork, store),
+            faq=faq,
+            clock=clock,
+            pacing=load_pacing(),
+            paces=PaceBook.published_figures(),
+        )
+    )
     faq.result = FaqMatch(MatchKind.ANSWER, "older-data", 0.9)
     reply = await run(core, "ask is my 2023 work included")
     assert reply.context and reply.context.startswith("Updated on 2026-11-20.")
@@ -323,7 +338,15 @@ async def test_commands_and_declines_are_counted_without_identities(
 ) -> None:
     metrics = RecordingMetrics()
     core = Gigguard(
-        Services(load_knowledge(), partial(InMemoryUnitOfWork, store), faq, clock, metrics=metrics)
+        Services(
+            knowledge=load_knowledge(),
+            uow=partial(InMemoryUnitOfWork, store),
+            faq=faq,
+            clock=clock,
+            pacing=load_pacing(),
+            paces=PaceBook.published_figures(),
+            metrics=metrics,
+        )
     )
     faq.result = FaqMatch(MatchKind.DECLINE, None, 0.1)
     await run(core, "status")

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.commands.context import Services
 from core.faq.engine import FaqMatch, MatchKind
 from core.identity import MemberKey
 from core.knowledge import KnowledgeError, load_knowledge
 from core.knowledge.models import CommunityTopic
+from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
+from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
 
 EXTRA_TOPIC = {
@@ -110,10 +111,12 @@ async def test_answers_show_the_communitys_notes(overrides: Path) -> None:
     faq = FixedFaq(FaqMatch(MatchKind.ANSWER, "older-data", 0.9))
     core = Gigguard(
         Services(
-            load_knowledge(overrides=overrides),
-            partial(InMemoryUnitOfWork, InMemoryStore()),
-            faq,
-            ManualClock(),
+            knowledge=load_knowledge(overrides=overrides),
+            uow=partial(InMemoryUnitOfWork, InMemoryStore()),
+            faq=faq,
+            clock=ManualClock(),
+            pacing=load_pacing(),
+            paces=PaceBook.published_figures(),
         )
     )
 

@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.commands.checklist import Progress
-from core.commands.context import Services
 from core.delivery.compose import reminder_reply
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
 from core.knowledge.loader import DEFAULT_DIR
+from core.pacing import PaceBook, load_pacing
+from core.progress import Progress
 from core.render_text import render_plain
 from core.replies import Checklist, Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
+from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
 
 EXAMPLE = {
@@ -56,7 +57,16 @@ def core(tmp_path: Path, clock: ManualClock) -> Gigguard:
     shutil.copytree(DEFAULT_DIR, directory)
     (directory / "marketplaces" / "examplemarket.yaml").write_text(yaml.safe_dump(EXAMPLE))
     uow = partial(InMemoryUnitOfWork, InMemoryStore())
-    return Gigguard(Services(load_knowledge(directory), uow, FixedFaq(), clock))
+    return Gigguard(
+        Services(
+            knowledge=load_knowledge(directory),
+            uow=uow,
+            faq=FixedFaq(),
+            clock=clock,
+            pacing=load_pacing(),
+            paces=PaceBook.published_figures(),
+        )
+    )
 
 
 async def run(
@@ -106,7 +116,6 @@ async def test_reminders_and_stats_cover_it(core: Gigguard, clock: ManualClock) 
         records = await uow.members.toggles(ALICE)
     reminder = reminder_reply(
         core.services,
-        ALICE,
         Progress(records, {}),
         reminder_id=1,
         due_at=clock.now() + dt.timedelta(hours=1),

@@ -8,13 +8,14 @@ from functools import partial
 import pytest
 
 from bot.bootstrap import App
-from core.commands.context import Services
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
+from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import Checklist, Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
+from core.services import Services
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
 
@@ -27,7 +28,16 @@ DAY = dt.timedelta(days=1)
 def core(clock: ManualClock) -> Gigguard:
     store = InMemoryStore()
     uow = partial(InMemoryUnitOfWork, store)
-    return Gigguard(Services(load_knowledge(), uow, FixedFaq(), clock))
+    return Gigguard(
+        Services(
+            knowledge=load_knowledge(),
+            uow=uow,
+            faq=FixedFaq(),
+            clock=clock,
+            pacing=load_pacing(),
+            paces=PaceBook.published_figures(),
+        )
+    )
 
 
 async def run(

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import partial
-from pathlib import Path
 
 import pytest
 
-from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
-from core.commands.context import Services
 from core.commands.moderation import weekly_trend
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
+from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
+from core.services import Services
 from core.status import CommunityProgress
 from tests.fake_messenger import say
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
@@ -34,7 +32,16 @@ def member(n: int) -> MemberKey:
 @pytest.fixture
 def core(clock: ManualClock) -> Gigguard:
     uow = partial(InMemoryUnitOfWork, InMemoryStore())
-    return Gigguard(Services(load_knowledge(), uow, FixedFaq(), clock))
+    return Gigguard(
+        Services(
+            knowledge=load_knowledge(),
+            uow=uow,
+            faq=FixedFaq(),
+            clock=clock,
+            pacing=load_pacing(),
+            paces=PaceBook.published_figures(),
+        )
+    )
 
 
 async def run(core: Gigguard, who: MemberKey, text: str, moderator: bool = False) -> Reply:
@@ -110,5 +117,3 @@ async def test_stats_on_sql_count_rechecks_deliveries_and_policy_updates(
     assert upwork["Latest policy update"] == "2026-11-27"
     assert figures(reply, "Reminders and broadcasts")["Reminders waiting"] == "1"
     assert len(reply.attachments) == 1
-
-

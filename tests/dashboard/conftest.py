@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -13,14 +13,17 @@ import pytest
 
 from adapters.dashboard.app import mount
 from adapters.dashboard.config import DashboardConfig
-from bot.bootstrap import App
+from bot.bootstrap import App, build_app
 from bot.health import AdapterStatus
 from bot.metrics import PrometheusMetrics
 from bot.ops_http import OpsEndpoints, RunningServer, start_ops_server
-from core.dashboard.access import issue_link
+from bot.settings import Settings
 from core.dashboard.models import DashboardModerator
+from core.dashboard_access import issue_link
+from core.faq.engine import FaqEngine
 from core.identity import MemberKey
 from core.knowledge.community_files import CommunityFiles
+from tests.fakes import ManualClock
 
 MOD = MemberKey("slack", "T1", "UMOD")
 OTHER_MOD = MemberKey("slack", "T2", "UOTHER")
@@ -81,8 +84,12 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def dashboard(app: App, knowledge_dir: Path) -> AsyncIterator[Dashboard]:
-    app.core.services = replace(app.core.services, public_url="http://127.0.0.1")
+async def dashboard(
+    settings: Settings, clock: ManualClock, faq_engine: FaqEngine, knowledge_dir: Path
+) -> AsyncIterator[Dashboard]:
+    app = build_app(
+        settings.model_copy(update={"public_url": "http://127.0.0.1"}), clock=clock, faq=faq_engine
+    )
     moderators = Moderators({("T1", "UMOD"), ("T2", "UOTHER")})
     reloads: list[bool] = []
 
@@ -107,3 +114,4 @@ async def dashboard(app: App, knowledge_dir: Path) -> AsyncIterator[Dashboard]:
         yield Dashboard(app, server, moderators, config, reloads)
     finally:
         await server.stop()
+        await app.close()

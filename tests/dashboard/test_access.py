@@ -16,6 +16,7 @@ from bot.metrics import PrometheusMetrics
 from bot.ops_http import OpsEndpoints, start_ops_server
 from core.identity import MemberKey
 from core.requests import Actor, Place, Request
+from core.service import Gigguard
 from tests.dashboard.conftest import MOD, OTHER_MOD, Dashboard
 from tests.fake_messenger import say
 from tests.fakes import ManualClock
@@ -201,7 +202,6 @@ async def test_optout_dashboard_answers_moderators_with_a_link_only_they_see(
 async def test_optout_dashboard_without_a_public_url_says_how_to_enable_it(
     dashboard: Dashboard,
 ) -> None:
-    core = dashboard.app.core
-    core.services = replace(core.services, public_url=None)
+    core = Gigguard(replace(dashboard.app.core.services, public_url=None))
     reply = await say(core, MOD, "dashboard", moderator=True)
     assert "GIGGUARD_PUBLIC_URL" in reply.blocks[0].text

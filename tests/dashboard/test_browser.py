@@ -14,7 +14,6 @@ import os
 import shutil
 import socket
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,13 +81,12 @@ def browser() -> Iterator[Any]:
 async def live(settings: Settings, faq_engine: FaqEngine) -> AsyncIterator[tuple[App, str]]:
     """The bot as `gigguard run` wires it (system clock), the dashboard on the ops server and
     the delivery worker sending to the console messenger."""
-    app = build_app(settings, faq=faq_engine)
     # The public URL names the port: find a free one first, then serve on it.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
     url = f"http://127.0.0.1:{port}"
-    app.core.services = replace(app.core.services, public_url=url)
+    app = build_app(settings.model_copy(update={"public_url": url}), faq=faq_engine)
     config = DashboardConfig(public_url=url)  # the console has no moderator checker
     endpoints = OpsEndpoints(
         engine=app.engine,

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from bot.bootstrap import build_app
 from bot.cli import app as cli
 from bot.settings import Settings
-from core.dashboard.access import open_session
+from core.dashboard_access import open_session
 from core.identity import MemberKey
 
 ARGS = ["dashboard", "link", "--platform", "discord", "--workspace", "6001", "--user", "42"]

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from bot.bootstrap import App
-from core.delivery.pacing import load_pacing
 from core.errors import PermanentDeliveryError, TransientDeliveryError
 from core.identity import MemberKey
+from core.pacing import load_pacing
 from core.render_text import render_plain
 from core.replies import Section
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say

@@ -18,8 +18,8 @@ from adapters.console.render import Choices
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
 from bot.database import alembic_config
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
+from core.pacing import load_pacing
 from tests.fake_messenger import clock_sleep, drain
 from tests.fakes import ManualClock
 

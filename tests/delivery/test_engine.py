@@ -13,11 +13,11 @@ from sqlalchemy.dialects import postgresql
 
 from bot.bootstrap import App, build_app
 from bot.settings import Settings
-from core.delivery.models import Status
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
 from core.faq.engine import FaqEngine
 from core.identity import MemberKey
+from core.outbox import Status
+from core.pacing import load_pacing
 from core.render_text import render_plain
 from core.storage.sql_outbox import claim_statement
 from tests.fake_messenger import Delivered, FakeMessenger, drain, make_worker, say

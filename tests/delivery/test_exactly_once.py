@@ -29,11 +29,11 @@ from sqlalchemy import insert, select
 from sqlmodel import col
 
 from bot.bootstrap import App
-from core.delivery.models import Kind, Status
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
 from core.errors import TransientDeliveryError
 from core.identity import MemberKey
+from core.outbox import Kind, Status
+from core.pacing import load_pacing
 from core.ports import Sent
 from core.replies import Reply
 from core.storage.tables import Delivery, Member

@@ -14,10 +14,10 @@ from sqlalchemy import column as sql_column
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bootstrap import App
-from core.delivery.models import Kind, Status
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
+from core.outbox import Kind, Status
+from core.pacing import load_pacing
 from core.ports import Sent
 from core.replies import Reply
 from tests.fake_messenger import FakeMessenger, clock_sleep, drain, say

@@ -11,10 +11,10 @@ from bot.bootstrap import App, build_app
 from bot.settings import Settings
 from core.delivery import broadcasting
 from core.delivery.broadcasting import Order
-from core.delivery.models import Audience, Target
-from core.delivery.pacing import LearnedPace, PaceBook, Pacer, load_pacing
 from core.errors import TransientDeliveryError
 from core.identity import MemberKey
+from core.outbox import Audience, Target
+from core.pacing import LearnedPace, PaceBook, Pacer, load_pacing
 from core.requests import Actor
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
 from tests.fakes import ManualClock

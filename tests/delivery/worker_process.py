@@ -20,8 +20,8 @@ import sys
 
 from bot.bootstrap import build_app
 from bot.settings import Settings
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
+from core.pacing import load_pacing
 from core.ports import Sent
 from core.replies import Reply
 

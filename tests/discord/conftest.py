@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
-from pathlib import Path
 
 import discord
 import pytest
@@ -18,7 +16,6 @@ from adapters.discord.config import DiscordConfig
 from adapters.discord.endpoints import discord_endpoints
 from adapters.discord.runner import serve
 from bot.bootstrap import App
-from bot.database import upgrade_database
 from core.service import Gigguard
 from tests.discord.fake_discord import FakeDiscord
 
@@ -30,21 +27,6 @@ RunBot = Callable[..., AbstractAsyncContextManager[discord.Client]]
 # Tests answer without deferring unless they test deferral: whether a reply is deferred must
 # not depend on how fast the machine is (the fake enforces no 3 s interaction deadline).
 NEVER_DEFER = 3600.0
-
-
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once per session; each test gets a copy (migrations dominate test time)."""
-    path = tmp_path_factory.mktemp("template") / "gigguard.db"
-    upgrade_database(f"sqlite+aiosqlite:///{path}")
-    return path
-
-
-@pytest.fixture
-def database_url(migrated_template: Path, tmp_path: Path) -> str:
-    copy = tmp_path / "gigguard.db"
-    shutil.copyfile(migrated_template, copy)
-    return f"sqlite+aiosqlite:///{copy}"
 
 
 @pytest.fixture

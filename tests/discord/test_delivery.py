@@ -9,9 +9,9 @@ import discord
 import pytest
 
 from adapters.discord.messenger import DiscordMessenger, nonce_for
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
 from core.errors import PermanentDeliveryError, TransientDeliveryError
+from core.pacing import load_pacing
 from core.replies import Button, Reply, Section
 from core.service import Gigguard
 from tests.discord.conftest import MEMBER, MODERATOR, RunBot

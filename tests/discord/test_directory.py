@@ -5,7 +5,6 @@ member who never used the bot."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import discord
 import pytest
@@ -16,8 +15,8 @@ from adapters.discord.messenger import DiscordMessenger
 from bot.delivery import delivery_directories
 from bot.runners import _discord_config
 from bot.settings import Settings
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
+from core.pacing import load_pacing
 from core.ports import MemberDirectory
 from core.service import Gigguard
 from tests.discord.conftest import MEMBER, MODERATOR, RunBot
@@ -107,7 +106,7 @@ def test_the_setting_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 def directories(core: Gigguard) -> dict[str, MemberDirectory]:
     """Filled once the client runs: the directory lists through it, as in bot/runners.py."""
     found: dict[str, MemberDirectory] = {}
-    core.services = replace(core.services, directories=found)
+    core.use_directories(found)
     return found
 
 

@@ -15,12 +15,13 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.database import create_engine, session_factory
-from core.commands.context import Services
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
+from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
+from core.services import Services
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 from tests.fakes import FixedFaq, ManualClock
@@ -59,7 +60,16 @@ async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
     uow = partial(SqlUnitOfWork, session_factory(engine), policy_cache=PolicyCache(ttl=3600))
-    return Gigguard(Services(load_knowledge(), uow, FixedFaq(), clock))
+    return Gigguard(
+        Services(
+            knowledge=load_knowledge(),
+            uow=uow,
+            faq=FixedFaq(),
+            clock=clock,
+            pacing=load_pacing(),
+            paces=PaceBook.published_figures(),
+        )
+    )
 
 
 async def test_statements_per_command(core: Gigguard, engine: AsyncEngine) -> None:

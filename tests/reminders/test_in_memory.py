@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from core.commands.context import Services
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
+from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.service import Gigguard
+from core.services import Services
 from tests.fake_messenger import say
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
 
@@ -23,6 +24,8 @@ async def test_reminders_mute_and_forget_me_on_the_fakes(clock: ManualClock) -> 
             uow=partial(InMemoryUnitOfWork, store),
             faq=FixedFaq(),
             clock=clock,
+            pacing=load_pacing(),
+            paces=PaceBook.published_figures(),
         )
     )
     await say(core, ALICE, "tz Asia/Kolkata")

@@ -19,13 +19,13 @@ from adapters.slack.messenger import (
 )
 from adapters.slack.tokens import SingleWorkspace
 from bot.bootstrap import App
-from core.commands.context import Services
-from core.delivery.models import FailReason
-from core.delivery.pacing import load_pacing
 from core.delivery.worker import DeliveryWorker
 from core.errors import PermanentDeliveryError, TransientDeliveryError
+from core.outbox import FailReason
+from core.pacing import load_pacing
 from core.replies import Reply, Section
 from core.service import Gigguard
+from core.services import Services
 from tests.fake_messenger import clock_sleep, drain
 from tests.fakes import ManualClock
 from tests.slack.conftest import StartSim

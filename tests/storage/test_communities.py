@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.delivery.models import Audience
 from core.identity import MemberKey
+from core.outbox import Audience
 from core.ports import UnitOfWorkFactory
 
 AT = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)

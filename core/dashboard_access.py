@@ -16,9 +16,9 @@ import secrets
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from core.commands.context import Services
 from core.dashboard.models import DashboardModerator, DashboardSession, ModeratorCheck
 from core.requests import Actor
+from core.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
 from core.clock import Clock
-from core.delivery.models import Target
+from core.outbox import Target
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "pacing.yaml"
 # No learned rate goes above this unless the operator says otherwise (GIGGUARD_MAX_SEND_RATE):
