@@ -11,6 +11,8 @@ import re
 import zoneinfo
 from functools import cache
 
+import dateparser
+from croniter import croniter
 from rapidfuzz import fuzz, process
 
 from core.errors import GigguardError
@@ -74,8 +76,6 @@ def parse_when(text: str, *, now: dt.datetime, timezone: str | None) -> dt.datet
     """A future moment typed by a person ("in 3 days", "tomorrow 9am", "friday") -> UTC."""
     tz = zone(timezone)
     local_now = now.astimezone(tz)
-    import dateparser  # half a second to import: only when a time is actually parsed
-
     parsed = dateparser.parse(
         text,
         languages=["en"],
@@ -120,8 +120,6 @@ def parse_schedule(text: str) -> str:
         if day in _DAILY:
             return f"{minute} {hour} * * *"
         raise TimeError("when_schedule", text)
-    from croniter import croniter
-
     if len(cleaned.split()) == 5 and croniter.is_valid(cleaned):
         return cleaned
     raise TimeError("when_schedule", text)
@@ -131,8 +129,6 @@ def next_run(schedule: str, *, after: dt.datetime, timezone: str) -> dt.datetime
     """The first occurrence of `schedule` strictly after `after`, on `timezone`'s wall clock."""
     tz = zone(timezone)
     wall_after = after.astimezone(tz).replace(tzinfo=None)
-    from croniter import croniter
-
     runs = croniter(schedule, wall_after)
     while True:
         wall = runs.get_next(dt.datetime)
