@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
 
 from core.delivery.pacing import DEFAULT_CEILING
 
@@ -87,6 +86,8 @@ class Settings(BaseSettings):
 
     @property
     def uses_sqlite(self) -> bool:
+        from sqlalchemy.engine import make_url  # not at import: `gigguard --help` stays light
+
         return make_url(self.database_url).get_backend_name() == "sqlite"
 
     @property
