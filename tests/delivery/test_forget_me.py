@@ -130,7 +130,13 @@ class ForgetsMidBatch:
     done: bool = False
 
     async def send_dm(
-        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        user: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         if not self.done:
             self.done = True
@@ -138,7 +144,13 @@ class ForgetsMidBatch:
         return await self.inner.send_dm(workspace, user, reply, idempotency_key=idempotency_key)
 
     async def send_to_channel(
-        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         return await self.inner.send_to_channel(
             workspace, channel, reply, idempotency_key=idempotency_key
