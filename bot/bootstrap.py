@@ -12,6 +12,7 @@ from bot.database import create_engine, session_factory
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.context import Services
+from core.delivery.rules import BroadcastRules
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
@@ -52,5 +53,11 @@ def build_app(
         clock=clock or SystemClock(),
         metrics=metrics or NoMetrics(),
         directories=dict(directories or {}),
+        broadcast_rules=BroadcastRules(
+            min_repeat=settings.min_repeat,
+            weekly_cap=settings.broadcast_weekly_cap,
+            approvers=settings.broadcast_approvers,
+            default_timezone=settings.default_timezone,
+        ),
     )
     return App(core=Gigguard(services), engine=engine)

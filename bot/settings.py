@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/gigguard.db"
@@ -28,6 +30,17 @@ class Settings(BaseSettings):
     log_file: Path | None = Field(None, validation_alias="GIGGUARD_LOG_FILE")
     # Set to serve /healthz and /metrics from `gigguard run`; 0 picks a free port (tests).
     http_port: int | None = Field(None, ge=0, le=65535, validation_alias="GIGGUARD_HTTP_PORT")
+
+    # Broadcasts
+    # Shortest time between two runs of a recurring broadcast (ISO 8601 such as P1D, PT12H,
+    # or seconds).
+    min_repeat: dt.timedelta = Field(dt.timedelta(days=1), validation_alias="GIGGUARD_MIN_REPEAT")
+    # 2: a broadcast is sent only once a moderator other than its author confirms it.
+    broadcast_approvers: int = Field(1, ge=1, le=2, validation_alias="GIGGUARD_BROADCAST_APPROVERS")
+    # Broadcasts a community may start per 7 days (a recurring one counts once).
+    broadcast_weekly_cap: int = Field(3, ge=1, validation_alias="GIGGUARD_BROADCAST_WEEKLY_CAP")
+    # The zone of members who set none, for "at 9am local" broadcasts; unset: UTC.
+    default_timezone: str | None = Field(None, validation_alias="GIGGUARD_DEFAULT_TIMEZONE")
 
     # Slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
@@ -54,6 +67,20 @@ class Settings(BaseSettings):
     # Broadcasts to "all"/"pending" also reach members who never used the bot; needs the
     # privileged Server Members intent switched on in the developer portal.
     discord_member_list: bool = Field(False, validation_alias="GIGGUARD_DISCORD_MEMBER_LIST")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and value not in zoneinfo.available_timezones():
+            raise ValueError(f"unknown time zone {value!r}: use an Area/City name")
+        return value
+
+    @field_validator("min_repeat")
+    @classmethod
+    def _positive(cls, value: dt.timedelta) -> dt.timedelta:
+        if value <= dt.timedelta(0):
+            raise ValueError("GIGGUARD_MIN_REPEAT must be longer than zero")
+        return value
 
     @property
     def slack_moderator_ids(self) -> frozenset[str]:

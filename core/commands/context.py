@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from core.clock import Clock
 from core.delivery.pacing import Pacing, load_pacing
+from core.delivery.rules import BroadcastRules
 from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
 from core.metrics import Metrics, NoMetrics
@@ -25,6 +26,7 @@ class Services:
     # Per platform; a broadcast to "all" reaches members who never used the bot only with one.
     directories: Mapping[str, MemberDirectory] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=NoMetrics)
+    broadcast_rules: BroadcastRules = field(default_factory=BroadcastRules)
 
 
 @dataclass(frozen=True, slots=True)
