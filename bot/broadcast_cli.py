@@ -16,8 +16,8 @@ from bot.broadcast_target import workspace_refusal
 from bot.database import upgrade_database
 from bot.delivery import as_json, broadcast_reports, enqueue_broadcast, order_from_options
 from bot.settings import Settings
-from core.errors import UserInputError
 from core.delivery.when import describe
+from core.errors import UserInputError
 from core.render_text import render_table
 
 

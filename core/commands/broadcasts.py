@@ -98,7 +98,8 @@ def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
         lines.append(ctx.msg("broadcast_preview_second", id=b.id))
     if shown.removed:
         removed = ", ".join(quote(m) for m in shown.removed)
-        lines.append(ctx.msg("broadcast_preview_removed", count=len(shown.removed), removed=removed))
+        count = len(shown.removed)
+        lines.append(ctx.msg("broadcast_preview_removed", count=count, removed=removed))
     return Reply(
         blocks=(
             Section("\n".join(lines), title=ctx.msg("broadcast_preview_title", id=b.id)),
