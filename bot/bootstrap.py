@@ -14,6 +14,7 @@ from core.admission import Admission
 from core.clock import Clock, SystemClock
 from core.commands.context import Services
 from core.delivery.pacing import PaceBook, load_pacing
+from core.delivery.rules import BroadcastRules
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
@@ -62,6 +63,12 @@ def build_app(
         directories=dict(directories or {}),
         paces=PaceBook(pacing, ceiling=settings.max_send_rate),
         public_url=settings.public_url,
+        broadcast_rules=BroadcastRules(
+            min_repeat=settings.min_repeat,
+            weekly_cap=settings.broadcast_weekly_cap,
+            approvers=settings.broadcast_approvers,
+            default_timezone=settings.default_timezone,
+        ),
     )
     admission = Admission(
         limit=settings.command_slots,

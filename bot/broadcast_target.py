@@ -26,8 +26,8 @@ async def workspace_refusal(settings: Settings, platform: str, workspace: str) -
 
 
 async def _slack_token(settings: Settings, workspace: str) -> str | None:
-    from slack_sdk.web.async_client import AsyncWebClient
     from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
 
     from adapters.slack.tokens import InstalledWorkspaces, SingleWorkspace
 

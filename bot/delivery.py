@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from bot.bootstrap import App
+from core.commands.broadcasts import preview_reply
+from core.commands.context import CommandContext
 from core.delivery import broadcasting
 from core.delivery.broadcasting import Order
 from core.delivery.models import Audience, Status, Target
 from core.delivery.worker import DeliveryWorker
-from core.commands.broadcasts import preview_reply
-from core.commands.context import CommandContext
 from core.identity import MemberKey
 from core.ports import MemberDirectory, Messenger
 from core.render_text import render_plain

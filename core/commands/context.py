@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from core.clock import Clock
 from core.delivery.pacing import PaceBook, Pacing, load_pacing
+from core.delivery.rules import BroadcastRules
 from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
 from core.metrics import Metrics, NoMetrics
@@ -31,6 +32,7 @@ class Services:
     question_counts: QuestionCounts = field(default_factory=QuestionCounts)
     # GIGGUARD_PUBLIC_URL: where `/optout dashboard` links point; None: no dashboard served.
     public_url: str | None = None
+    broadcast_rules: BroadcastRules = field(default_factory=BroadcastRules)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ expressions evaluated on local wall-clock time, so "monday 09:00" stays 09:00 ac
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zoneinfo
 from functools import cache
@@ -185,12 +186,14 @@ def parse_schedule(text: str) -> str:
     return f"{clock.minute} {clock.hour} * * {days}"
 
 
-def shortest_gap(schedule: str, *, after: dt.datetime, timezone: str, runs: int = 8) -> dt.timedelta:
+def shortest_gap(
+    schedule: str, *, after: dt.datetime, timezone: str, runs: int = 8
+) -> dt.timedelta:
     """The shortest time between two of the next `runs` occurrences of `schedule`."""
     moments = [after]
     for _ in range(runs):
         moments.append(next_run(schedule, after=moments[-1], timezone=timezone))
-    return min(later - earlier for earlier, later in zip(moments[1:], moments[2:], strict=False))
+    return min(later - earlier for earlier, later in itertools.pairwise(moments[1:]))
 
 
 def next_run(schedule: str, *, after: dt.datetime, timezone: str) -> dt.datetime:

@@ -86,8 +86,17 @@ def test_console_runs_a_worker_so_a_broadcast_arrives(env: dict[str, str], tmp_p
 
 def test_run_in_console_mode_takes_user_and_moderator(env: dict[str, str], tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--platform", "console", "--user", "mod"]
-        + ["--moderator"],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--platform",
+            "console",
+            "--user",
+            "mod",
+            "--moderator",
+        ],
         input="/optout stats\n",
         capture_output=True,
         text=True,

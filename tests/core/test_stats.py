@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import partial
-from pathlib import Path
 
 import pytest
 
-from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
 from core.commands.context import Services
 from core.commands.moderation import weekly_trend
@@ -110,5 +107,3 @@ async def test_stats_on_sql_count_rechecks_deliveries_and_policy_updates(
     assert upwork["Latest policy update"] == "2026-11-27"
     assert figures(reply, "Reminders and broadcasts")["Reminders waiting"] == "1"
     assert len(reply.attachments) == 1
-
-
