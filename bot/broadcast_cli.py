@@ -57,8 +57,8 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         """Queue a broadcast; the running `gigguard run` process delivers it."""
         # Imported here so `gigguard --help` and `gigguard ask` do not load the database stack.
         from bot.bootstrap import build_app
-        from bot.database import upgrade_database
         from bot.broadcast_target import workspace_refusal
+        from bot.database import upgrade_database
         from bot.delivery import as_json, enqueue_broadcast, order_from_options
         from core.errors import UserInputError
 
@@ -96,9 +96,9 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         ] = False,
     ) -> None:
         """Scheduled and recent broadcasts with their delivery report."""
+        from adapters.console.render import terminal_width
         from bot.bootstrap import build_app
         from bot.database import upgrade_database
-        from adapters.console.render import terminal_width
         from bot.delivery import as_json, broadcast_reports
         from core.render_text import render_table
 

@@ -103,8 +103,6 @@ def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
         lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=b.timezone))
     if b.until_at:
         lines.append(ctx.msg("broadcast_preview_until", when=describe(b.until_at, b.timezone)))
-    if ctx.services.broadcast_rules.approvers > 1:
-        lines.append(ctx.msg("broadcast_preview_second", id=b.id))
     if shown.removed:
         removed = ", ".join(quote(m) for m in shown.removed)
         count = len(shown.removed)
@@ -115,6 +113,8 @@ def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
 def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
     b = shown.broadcast
     lines = preview_lines(ctx, shown)
+    if ctx.services.broadcast_rules.approvers > 1:
+        lines.append(ctx.msg("broadcast_preview_second", id=b.id))
     return Reply(
         blocks=(
             Section("\n".join(lines), title=ctx.msg("broadcast_preview_title", id=b.id)),
