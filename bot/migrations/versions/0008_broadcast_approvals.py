@@ -1,7 +1,7 @@
 """broadcast approvals and end dates
 
-Revision ID: 0007_broadcast_approvals
-Revises: 0006
+Revision ID: 0008_broadcast_approvals
+Revises: 0007_dashboard_logins
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_broadcast_approvals"
-down_revision = "0006"
+revision = "0008_broadcast_approvals"
+down_revision = "0007_dashboard_logins"
 branch_labels = None
 depends_on = None
 
