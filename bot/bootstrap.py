@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.database import session_factory, settings_engine
 from bot.settings import Settings
 from core.admission import Admission
+from core.broadcast_rules import BroadcastRules
 from core.clock import Clock, SystemClock
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
@@ -64,6 +65,12 @@ def build_app(
         paces=PaceBook(pacing, ceiling=settings.max_send_rate),
         question_counts=QuestionCounts(),
         public_url=settings.public_url,
+        broadcast_rules=BroadcastRules(
+            min_repeat=settings.min_repeat,
+            weekly_cap=settings.broadcast_weekly_cap,
+            approvers=settings.broadcast_approvers,
+            default_timezone=settings.default_timezone,
+        ),
     )
     admission = Admission(
         limit=settings.command_slots,

@@ -48,8 +48,7 @@ def run_guarded(command: Callable[[], object], argv: Sequence[str] | None = None
 
 def describe(exc: BaseException) -> tuple[int, str]:
     """(exit code, the one line an operator reads) for what stopped the command."""
-    from core.faq.lexicon import FaqDataError
-
+    from core.faq.dataset import FaqDataError
     from core.knowledge import KnowledgeError
 
     if isinstance(exc, ConfigurationError):

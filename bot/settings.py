@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.pacing import DEFAULT_CEILING
@@ -67,6 +69,17 @@ class Settings(BaseSettings):
     # TLS), e.g. https://gigguard.example.org; unset: no dashboard. https makes cookies Secure.
     public_url: str | None = Field(None, validation_alias="GIGGUARD_PUBLIC_URL")
 
+    # Broadcasts
+    # Shortest time between two runs of a recurring broadcast (ISO 8601 such as P1D, PT12H,
+    # or seconds).
+    min_repeat: dt.timedelta = Field(dt.timedelta(days=1), validation_alias="GIGGUARD_MIN_REPEAT")
+    # 2: a broadcast is sent only once a moderator other than its author confirms it.
+    broadcast_approvers: int = Field(1, ge=1, le=2, validation_alias="GIGGUARD_BROADCAST_APPROVERS")
+    # Broadcasts a community may start per 7 days (a recurring one counts once).
+    broadcast_weekly_cap: int = Field(3, ge=1, validation_alias="GIGGUARD_BROADCAST_WEEKLY_CAP")
+    # The zone of members who set none, for "at 9am local" broadcasts; unset: UTC.
+    default_timezone: str | None = Field(None, validation_alias="GIGGUARD_DEFAULT_TIMEZONE")
+
     # Slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
@@ -92,6 +105,20 @@ class Settings(BaseSettings):
     # Broadcasts to "all"/"pending" also reach members who never used the bot; needs the
     # privileged Server Members intent switched on in the developer portal.
     discord_member_list: bool = Field(False, validation_alias="GIGGUARD_DISCORD_MEMBER_LIST")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and value not in zoneinfo.available_timezones():
+            raise ValueError(f"unknown time zone {value!r}: use an Area/City name")
+        return value
+
+    @field_validator("min_repeat")
+    @classmethod
+    def _positive(cls, value: dt.timedelta) -> dt.timedelta:
+        if value <= dt.timedelta(0):
+            raise ValueError("GIGGUARD_MIN_REPEAT must be longer than zero")
+        return value
 
     @property
     def uses_sqlite(self) -> bool:

@@ -95,6 +95,7 @@ class NewBroadcast:
     schedule: str | None  # a cron expression in `timezone`, None for a one-off
     timezone: str
     first_at: dt.datetime
+    until_at: dt.datetime | None  # a recurring broadcast's last possible run
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class Broadcast(NewBroadcast):
     runs: int
     next_run_at: dt.datetime | None
     created_at: dt.datetime
+    approved_by: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,8 +139,8 @@ class BroadcastRepository(Protocol):
 
     async def get(self, platform: str, workspace: str, broadcast_id: int) -> Broadcast | None: ...
 
-    async def confirm(self, broadcast_id: int, *, at: dt.datetime) -> bool:
-        """Draft -> scheduled, queueing its first run at `first_at`."""
+    async def confirm(self, broadcast_id: int, *, by: str, at: dt.datetime) -> bool:
+        """Draft -> scheduled (approved by `by`), queueing its first run at `first_at`."""
         ...
 
     async def cancel(self, broadcast_id: int, *, at: dt.datetime) -> int:
@@ -148,8 +148,19 @@ class BroadcastRepository(Protocol):
         ...
 
     async def recent(
-        self, *, platform: str | None, workspace: str | None, limit: int
-    ) -> list[Broadcast]: ...
+        self,
+        *,
+        platform: str | None,
+        workspace: str | None,
+        limit: int,
+        drafts_since: dt.datetime | None = None,
+    ) -> list[Broadcast]:
+        """Newest first; with `drafts_since`, drafts created before it are left out."""
+        ...
+
+    async def started_since(self, *, platform: str, workspace: str, since: dt.datetime) -> int:
+        """How many of the community's broadcasts created since `since` were confirmed."""
+        ...
 
     async def report(self, broadcast_id: int) -> Report: ...
 

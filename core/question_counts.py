@@ -59,3 +59,4 @@ class QuestionCounts:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=seconds)
             await self.flush(uow)
+        await self.flush(uow)  # stopped before the first wait ended, or counted meanwhile

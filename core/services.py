@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from core.broadcast_rules import BroadcastRules
 from core.clock import Clock
 from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
@@ -35,3 +36,5 @@ class Services:
     question_counts: QuestionCounts = field(default_factory=QuestionCounts)
     # GIGGUARD_PUBLIC_URL: where `/optout dashboard` links point; None: no dashboard served.
     public_url: str | None = None
+    # Limits that keep broadcasts from becoming spam (GIGGUARD_MIN_REPEAT, ...).
+    broadcast_rules: BroadcastRules = field(default_factory=BroadcastRules)

@@ -29,6 +29,7 @@ class MemberTraces:
     """Where the member's id is kept besides their own records (listed by `my-data`)."""
 
     broadcasts_created: list[int]  # broadcast ids they created as a moderator
+    broadcasts_approved: list[int]  # broadcast ids they approved as the second moderator
     broadcast_copies: list[tuple[int, str]]  # (broadcast id, status) of copies sent to them
     slack_installations: int  # Slack installs recorded with them as the installer
 

@@ -76,7 +76,12 @@ class InMemoryMembers:
         self._uow.toggles[(key, marketplace, toggle)] = ToggleRecord(marketplace, toggle, off, at)
 
     async def traces(self, key: MemberKey) -> MemberTraces:
-        return MemberTraces(broadcasts_created=[], broadcast_copies=[], slack_installations=0)
+        return MemberTraces(
+            broadcasts_created=[],
+            broadcasts_approved=[],
+            broadcast_copies=[],
+            slack_installations=0,
+        )
 
     async def remember(self, key: MemberKey, *, at: dt.datetime) -> None:
         self._uow.profiles.setdefault(key, MemberProfile(key, None, False, at))

@@ -20,7 +20,10 @@ RECENT = 10
 FAILED_SHOWN = 50
 # The header ends at the first colon followed by a space: "dm all at 18:00: text".
 _HEADER_END = re.compile(r":(\s|$)")
-_OPTIONS = re.compile(r"^(?:at\s+(?P<at>.+?))?\s*(?:every\s+(?P<every>.+))?$", re.IGNORECASE)
+_OPTIONS = re.compile(
+    r"^(?:at\s+(?P<at>.+?))?\s*(?:every\s+(?P<every>.+?))?\s*(?:until\s+(?P<until>.+))?$",
+    re.IGNORECASE,
+)
 _CHANNEL_LINK = re.compile(r"^<#([^|>]+)(?:\|[^>]*)?>$")
 
 
@@ -45,7 +48,7 @@ def parse_order(ctx: CommandContext, args: str) -> Order:
         audience, rest = Audience(rest[0].lower()), rest[1:]
     elif target == Target.CHANNEL:
         audience = Audience.ALL
-        if rest and rest[0].lower() not in ("at", "every"):
+        if rest and rest[0].lower() not in ("at", "every", "until"):
             channel, rest = _CHANNEL_LINK.sub(r"\1", rest[0]), rest[1:]
     else:
         raise UserInputError(ctx.msg("broadcast_usage"))
@@ -59,6 +62,7 @@ def parse_order(ctx: CommandContext, args: str) -> Order:
         channel=channel,
         at=options["at"],
         every=options["every"],
+        until=options["until"],
     )
 
 
@@ -89,17 +93,20 @@ def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
     ]
     if b.schedule:
         lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=b.timezone))
+    if b.until_at:
+        lines.append(ctx.msg("broadcast_preview_until", when=describe(b.until_at, b.timezone)))
     if shown.removed:
         removed = ", ".join(quote(m) for m in shown.removed)
-        lines.append(
-            ctx.msg("broadcast_preview_removed", count=len(shown.removed), removed=removed)
-        )
+        count = len(shown.removed)
+        lines.append(ctx.msg("broadcast_preview_removed", count=count, removed=removed))
     return lines
 
 
 def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
     b = shown.broadcast
     lines = preview_lines(ctx, shown)
+    if ctx.services.broadcast_rules.approvers > 1:
+        lines.append(ctx.msg("broadcast_preview_second", id=b.id))
     return Reply(
         blocks=(
             Section("\n".join(lines), title=ctx.msg("broadcast_preview_title", id=b.id)),

@@ -50,6 +50,7 @@ async def export_member(
 def _traces(traces: MemberTraces) -> dict[str, object]:
     return {
         "broadcasts_created": traces.broadcasts_created,
+        "broadcasts_approved": traces.broadcasts_approved,
         "broadcast_copies": [
             {"broadcast": broadcast, "status": status}
             for broadcast, status in traces.broadcast_copies

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.broadcast_rules import WEEK
 from core.delivery.neutralise import neutralise, pings
-from core.delivery.when import TimeError, next_run, parse_schedule, parse_when
+from core.delivery.when import TimeError, next_run, parse_schedule, parse_when, shortest_gap
 from core.errors import UserInputError
 from core.identity import MemberKey
-from core.outbox import Audience, Broadcast, NewBroadcast, Report, Target
+from core.outbox import Audience, Broadcast, BroadcastState, NewBroadcast, Report, Target
 from core.progress import finished_toggles
 from core.requests import Actor
 from core.services import Services
@@ -31,6 +33,7 @@ class Order:
     channel: str | None = None
     at: str | None = None
     every: str | None = None
+    until: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +53,39 @@ async def _zone(services: Services, key: MemberKey) -> str | None:
 
 def _first_run(
     services: Services, order: Order, now: dt.datetime, timezone: str | None
-) -> tuple[dt.datetime, str | None]:
+) -> tuple[dt.datetime, str | None, dt.datetime | None]:
+    """When it first goes out, its cron schedule and its end, refusing a schedule that would
+    repeat more often than the deployment allows."""
     msg = services.knowledge.message
     try:
         at = parse_when(order.at, now=now, timezone=timezone) if order.at else None
         schedule = parse_schedule(order.every) if order.every else None
+        until = parse_when(order.until, now=now, timezone=timezone) if order.until else None
     except TimeError as exc:
         raise UserInputError(msg(exc.key, given=quote(exc.given))) from exc
     if schedule is None:
-        return at or now, None
+        if until is not None:
+            raise UserInputError(msg("broadcast_until_needs_every"))
+        return at or now, None, None
+    zone = timezone or "UTC"
     start = at - dt.timedelta(seconds=1) if at else now
-    return next_run(schedule, after=start, timezone=timezone or "UTC"), schedule
+    first = next_run(schedule, after=start, timezone=zone)
+    shortest = services.broadcast_rules.min_repeat
+    if shortest_gap(schedule, after=start, timezone=zone) < shortest:
+        raise UserInputError(
+            msg("broadcast_too_often", schedule=schedule, shortest=_span(msg, shortest))
+        )
+    if until is not None and until < first:
+        raise UserInputError(msg("broadcast_until_before_first"))
+    return first, schedule, until
+
+
+def _span(msg: Callable[..., str], span: dt.timedelta) -> str:
+    """ "1 day", "12 hours": how a moderator reads GIGGUARD_MIN_REPEAT."""
+    hours = round(span.total_seconds() / 3600)
+    if hours and hours % 24 == 0:
+        return msg("span_days", count=hours // 24)
+    return msg("span_hours", count=max(hours, 1))
 
 
 def checked_text(services: Services, platform: str, text: str) -> str:
@@ -142,7 +167,7 @@ async def _validated(services: Services, actor: Actor, order: Order) -> NewBroad
         raise UserInputError(msg("broadcast_channel_missing"))
     now = services.clock.now()
     timezone = await _zone(services, key)
-    first_at, schedule = _first_run(services, order, now, timezone)
+    first_at, schedule, until_at = _first_run(services, order, now, timezone)
     return NewBroadcast(
         platform=key.platform,
         workspace=actor.scope,
@@ -154,6 +179,7 @@ async def _validated(services: Services, actor: Actor, order: Order) -> NewBroad
         schedule=schedule,
         timezone=timezone or "UTC",
         first_at=first_at,
+        until_at=until_at,
     )
 
 
@@ -170,14 +196,30 @@ async def draft(services: Services, actor: Actor, order: Order) -> Preview:
 
 
 async def confirm(services: Services, actor: Actor, broadcast_id: int) -> Broadcast:
+    """Schedule a draft: not an expired one, not the author's own when two approvals are
+    required, and not past the community's weekly cap."""
     msg = services.knowledge.message
+    rules = services.broadcast_rules
+    now = services.clock.now()
     async with services.uow() as uow:
-        confirmed = await uow.broadcasts.confirm(broadcast_id, at=services.clock.now())
         found = await uow.broadcasts.get(actor.key.platform, actor.scope, broadcast_id)
-        if found is None or not confirmed:
+        if found is None or found.state is not BroadcastState.DRAFT:
+            raise UserInputError(msg("broadcast_not_draft", id=broadcast_id))
+        if found.created_at < now - rules.draft_ttl:
+            raise UserInputError(msg("broadcast_expired", id=broadcast_id))
+        if rules.approvers > 1 and found.created_by == actor.key.user:
+            raise UserInputError(msg("broadcast_needs_second", id=broadcast_id))
+        started = await uow.broadcasts.started_since(
+            platform=found.platform, workspace=found.workspace, since=now - WEEK
+        )
+        if started >= rules.weekly_cap:
+            raise UserInputError(msg("broadcast_weekly_cap", cap=rules.weekly_cap))
+        if not await uow.broadcasts.confirm(broadcast_id, by=actor.key.user, at=now):
             raise UserInputError(msg("broadcast_not_draft", id=broadcast_id))
         await uow.commit()
-    return found
+        confirmed = await uow.broadcasts.get(actor.key.platform, actor.scope, broadcast_id)
+    assert confirmed is not None
+    return confirmed
 
 
 async def cancel(services: Services, actor: Actor, broadcast_id: int) -> int:
@@ -193,8 +235,11 @@ async def cancel(services: Services, actor: Actor, broadcast_id: int) -> int:
 async def reports(
     services: Services, *, platform: str | None, workspace: str | None, limit: int
 ) -> list[tuple[Broadcast, Report]]:
+    drafts_since = services.clock.now() - services.broadcast_rules.draft_ttl
     async with services.uow() as uow:
-        found = await uow.broadcasts.recent(platform=platform, workspace=workspace, limit=limit)
+        found = await uow.broadcasts.recent(
+            platform=platform, workspace=workspace, limit=limit, drafts_since=drafts_since
+        )
         return [(b, await uow.broadcasts.report(b.id)) for b in found]
 
 

@@ -12,6 +12,8 @@ import re
 import zoneinfo
 from functools import cache
 
+import dateparser
+from croniter import croniter
 from rapidfuzz import fuzz, process
 
 from core.errors import GigguardError
@@ -116,8 +118,6 @@ def parse_when(text: str, *, now: dt.datetime, timezone: str | None) -> dt.datet
     """A future moment typed by a person ("in 3 days", "tomorrow 9am", "friday") -> UTC."""
     tz = zone(timezone)
     local_now = now.astimezone(tz)
-    import dateparser  # half a second to import: only when a time is actually parsed
-
     parsed = dateparser.parse(
         text,
         languages=["en"],
@@ -151,8 +151,6 @@ def local_time(wall: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
 
 def parse_clock(text: str) -> dt.time:
     """A time of day ("9am", "18:30", "noon") read by the same reader as `parse_when`."""
-    import dateparser
-
     base = dt.datetime(2001, 1, 1)
     parsed = (
         dateparser.parse(text, languages=["en"], settings={"RELATIVE_BASE": base})
@@ -166,8 +164,6 @@ def parse_clock(text: str) -> dt.time:
 
 def parse_schedule(text: str) -> str:
     """ "monday 9am", "day at 18:30", "weekdays 9:00" or a 5-field cron expression -> cron."""
-    from croniter import croniter
-
     cleaned = " ".join(text.lower().split())
     if len(cleaned.split()) == 5 and croniter.is_valid(cleaned):
         return cleaned
@@ -204,8 +200,6 @@ def next_run(schedule: str, *, after: dt.datetime, timezone: str) -> dt.datetime
     """The first occurrence of `schedule` strictly after `after`, on `timezone`'s wall clock."""
     tz = zone(timezone)
     wall_after = after.astimezone(tz).replace(tzinfo=None)
-    from croniter import croniter
-
     runs = croniter(schedule, wall_after)
     while True:
         wall = runs.get_next(dt.datetime)

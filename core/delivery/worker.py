@@ -376,7 +376,8 @@ class DeliveryWorker:
             return None
         # After a downtime the missed run goes out once, late; the next one is in the future.
         after = max(run.due_at, self._now())
-        return next_run(broadcast.schedule, after=after, timezone=broadcast.timezone)
+        upcoming = next_run(broadcast.schedule, after=after, timezone=broadcast.timezone)
+        return None if broadcast.until_at and upcoming > broadcast.until_at else upcoming
 
     async def _extra_users(self, broadcast: Broadcast) -> list[str]:
         """Members the platform knows but the bot does not (only with a MemberDirectory)."""

@@ -52,8 +52,8 @@ def tokenize(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: plural, -ing, -ed and a final e.
 
-    Heavier stemmers (Porter) conflate words this domain must keep apart, and the concept
-    map in the lexicon covers the irregular cases. Stems keep at least three letters.
+    Heavier stemmers (Porter) conflate words this domain must keep apart; the character
+    n-grams of the features cover irregular forms. Stems keep at least three letters.
     """
     if len(word) <= 3 or word.isdigit():
         return word

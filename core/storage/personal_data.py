@@ -1,5 +1,5 @@
 """A member's platform id outside the member tables: who created a broadcast, who installed
-the Slack app. `my-data` lists these and `forget-me` clears them.
+the Slack app, who approved a broadcast. `my-data` lists these and `forget-me` clears them.
 
 The Slack installation table is created in the same database by bot/migrations (0005) for
 slack_sdk's installation store; core reaches it with plain SQL on its known name and never
@@ -30,6 +30,11 @@ async def traces(session: AsyncSession, key: MemberKey) -> MemberTraces:
         .where(col(Broadcast.platform) == key.platform, col(Broadcast.created_by) == key.user)
         .order_by(col(Broadcast.id))
     )
+    approved = await session.scalars(
+        select(col(Broadcast.id))
+        .where(col(Broadcast.platform) == key.platform, col(Broadcast.approved_by) == key.user)
+        .order_by(col(Broadcast.id))
+    )
     copies = await session.execute(
         select(col(Delivery.broadcast_id), col(Delivery.status))
         .where(recipient_filter(key), col(Delivery.broadcast_id).is_not(None))
@@ -47,6 +52,7 @@ async def traces(session: AsyncSession, key: MemberKey) -> MemberTraces:
         )
     return MemberTraces(
         broadcasts_created=[int(i) for i in created if i is not None],
+        broadcasts_approved=[int(i) for i in approved if i is not None],
         broadcast_copies=[(int(b), str(s)) for b, s in copies.tuples() if b is not None],
         slack_installations=installs,
     )
@@ -59,6 +65,14 @@ async def clear(session: AsyncSession, key: MemberKey) -> int:
             update(Broadcast)
             .where(col(Broadcast.platform) == key.platform, col(Broadcast.created_by) == key.user)
             .values(created_by=FORGOTTEN)
+        )
+    )
+    # Blanked, not NULL: an approved broadcast stays approved (the weekly cap counts it).
+    changed += row_count(
+        await session.execute(
+            update(Broadcast)
+            .where(col(Broadcast.platform) == key.platform, col(Broadcast.approved_by) == key.user)
+            .values(approved_by=FORGOTTEN)
         )
     )
     if key.platform == "slack":

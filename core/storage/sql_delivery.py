@@ -151,6 +151,8 @@ def broadcast_model(row: BroadcastRow) -> Broadcast:
         runs=row.runs,
         next_run_at=as_utc(row.next_run_at) if row.next_run_at else None,
         created_at=as_utc(row.created_at),
+        until_at=as_utc(row.until_at) if row.until_at else None,
+        approved_by=row.approved_by,
     )
 
 
@@ -183,6 +185,7 @@ class SqlBroadcastRepository:
             schedule=broadcast.schedule,
             timezone=broadcast.timezone,
             first_at=broadcast.first_at,
+            until_at=broadcast.until_at,
             state=BroadcastState.DRAFT,
             next_run_at=broadcast.first_at,
             created_at=at,
@@ -198,14 +201,14 @@ class SqlBroadcastRepository:
             return None
         return broadcast_model(row)
 
-    async def confirm(self, broadcast_id: int, *, at: dt.datetime) -> bool:
+    async def confirm(self, broadcast_id: int, *, by: str, at: dt.datetime) -> bool:
         result = await self._session.execute(
             update(BroadcastRow)
             .where(
                 col(BroadcastRow.id) == broadcast_id,
                 col(BroadcastRow.state) == BroadcastState.DRAFT,
             )
-            .values(state=BroadcastState.SCHEDULED)
+            .values(state=BroadcastState.SCHEDULED, approved_by=by)
         )
         if row_count(result) != 1:
             return False
@@ -235,15 +238,40 @@ class SqlBroadcastRepository:
         return row_count(result)
 
     async def recent(
-        self, *, platform: str | None, workspace: str | None, limit: int
+        self,
+        *,
+        platform: str | None,
+        workspace: str | None,
+        limit: int,
+        drafts_since: dt.datetime | None = None,
     ) -> list[Broadcast]:
         query = select(BroadcastRow)
         if platform is not None:
             query = query.where(col(BroadcastRow.platform) == platform)
         if workspace is not None:
             query = query.where(col(BroadcastRow.workspace) == workspace)
+        if drafts_since is not None:
+            query = query.where(
+                or_(
+                    col(BroadcastRow.state) != BroadcastState.DRAFT,
+                    col(BroadcastRow.created_at) >= drafts_since,
+                )
+            )
         rows = await self._session.scalars(query.order_by(col(BroadcastRow.id).desc()).limit(limit))
         return [broadcast_model(row) for row in rows]
+
+    async def started_since(self, *, platform: str, workspace: str, since: dt.datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(BroadcastRow)
+            .where(
+                col(BroadcastRow.platform) == platform,
+                col(BroadcastRow.workspace) == workspace,
+                col(BroadcastRow.created_at) >= since,
+                col(BroadcastRow.approved_by).is_not(None),
+            )
+        )
+        return int(count or 0)
 
     async def report(self, broadcast_id: int) -> Report:
         result = await self._session.execute(

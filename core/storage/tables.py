@@ -82,6 +82,11 @@ class Broadcast(SQLModel, table=True):
     runs: int = 0
     next_run_at: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     created_at: dt.datetime = Field(sa_column=_utc_column())
+    # A recurring broadcast runs no later than this; None: until cancelled.
+    until_at: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # The moderator whose confirmation scheduled it (another than the author when two
+    # approvals are required).
+    approved_by: str | None = Field(default=None, max_length=64)
 
 
 class Delivery(SQLModel, table=True):

@@ -88,16 +88,8 @@ def test_preview_shows_the_text_and_what_was_removed(env: dict[str, str], tmp_pa
 def test_broadcasts_table_reads_like_text(env: dict[str, str], tmp_path: Path) -> None:
     queued = gigguard(
         [
-            "broadcast",
-            "--platform",
-            "console",
-            "--workspace",
-            "local",
-            "--every",
-            "monday 9am",
-            "--message",
-            "weekly nudge",
-            "--yes",
+            *["broadcast", "--platform", "console", "--workspace", "local"],
+            *["--every", "monday 9am", "--message", "weekly nudge", "--yes"],
         ],
         env,
         tmp_path,

@@ -12,9 +12,8 @@ MOD = MemberKey("slack", "T1", "UMOD")
 
 
 async def test_preview_names_the_removed_mentions(app: App) -> None:
-    reply = await say(
-        app.core, MOD, "broadcast dm all: CLI test <!channel> @everyone", moderator=True
-    )
+    typed = "broadcast dm all: CLI test <!channel> @everyone"
+    reply = await say(app.core, MOD, typed, moderator=True)
     [_, message] = [b for b in reply.blocks if isinstance(b, Section)]
     assert message.text == "CLI test everyone"
     assert "took out 2 mention" in render_plain(reply)

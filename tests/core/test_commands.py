@@ -235,6 +235,7 @@ async def test_my_data_follows_the_contract(core: Gigguard, clock: ManualClock) 
         "reminders",
         "communities",
         "broadcasts_created",
+        "broadcasts_approved",
         "broadcast_copies",
         "slack_installations",
     }

@@ -109,9 +109,11 @@ async def test_after_forget_me_no_table_or_column_holds_the_member_id(
     exported = (await say(app.core, DOOMED, "my-data")).data
     assert isinstance(exported, dict)
     assert exported["broadcasts_created"] == [1]
+    assert exported["broadcasts_approved"] == [1]  # confirming it approved it
     assert exported["slack_installations"] == 1
     before = await hits(app.engine, DOOMED.user)
-    assert {"member.user_id", "broadcast.created_by", "slack_installations.user_id"} <= set(before)
+    attributions = {"broadcast.created_by", "broadcast.approved_by", "slack_installations.user_id"}
+    assert {"member.user_id", *attributions} <= set(before)
 
     await say(app.core, DOOMED, "forget-me confirm")
 
@@ -130,7 +132,13 @@ class ForgetsMidBatch:
     done: bool = False
 
     async def send_dm(
-        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        user: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         if not self.done:
             self.done = True
@@ -138,7 +146,13 @@ class ForgetsMidBatch:
         return await self.inner.send_dm(workspace, user, reply, idempotency_key=idempotency_key)
 
     async def send_to_channel(
-        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         return await self.inner.send_to_channel(
             workspace, channel, reply, idempotency_key=idempotency_key

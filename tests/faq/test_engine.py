@@ -41,21 +41,24 @@ def _left_out_engine(name: str, source: str | None) -> FaqEngine:
     return faq_engine_for(knowledge, model)
 
 
-@pytest.mark.skipif(not (DATA / "blind3.jsonl").exists(), reason="blind3 not written yet")
-def test_blind3_meets_the_targets() -> None:
-    # blind3 (another author) is never trained on; misses are never printed.
-    top1, declined = _rates(_left_out_engine("blind3.jsonl", None), "blind3.jsonl")
-    assert top1 >= 0.95, f"top-1 on blind3 {top1:.1%}"
-    assert declined >= 0.90, f"declined on blind3 {declined:.1%}"
-
-
-def test_a_set_left_out_of_training_is_still_answered() -> None:
-    # blind2 (another author) is training data now; left out, as in bench/faq_loso.py, it
-    # scored 93.1% / 86.0% (the lexical engine 85.4% / 84.0%). Guards that figure, not the
-    # 95% / 90% targets, which it does not reach.
-    top1, declined = _rates(_left_out_engine("blind2.jsonl", "blind2"), "blind2.jsonl")
-    assert top1 >= 0.92, f"top-1 on blind2 left out {top1:.1%}"
-    assert declined >= 0.84, f"declined on blind2 left out {declined:.1%}"
+@pytest.mark.parametrize(
+    ("name", "top1_floor", "declined_floor"),
+    [
+        # Floors just under each fold's leave-one-author-out figure (bench/README.md):
+        # blind3 meets the 95% / 90% targets; blind2 misses the decline target (88.0%) and
+        # authorB both (91.9% / 88.6%), so these guard the figures, not the targets.
+        ("blind3", 0.95, 0.90),
+        ("blind2", 0.94, 0.86),
+        ("authorB", 0.90, 0.87),
+    ],
+)
+def test_a_set_by_an_unseen_author_is_answered(
+    name: str, top1_floor: float, declined_floor: float
+) -> None:
+    # Trained without the set (and its near-copies); misses are never printed.
+    top1, declined = _rates(_left_out_engine(f"{name}.jsonl", name), f"{name}.jsonl")
+    assert top1 >= top1_floor, f"top-1 on {name} left out {top1:.1%}"
+    assert declined >= declined_floor, f"declined on {name} left out {declined:.1%}"
 
 
 @pytest.mark.parametrize("name", ["tune.jsonl", "tune2.jsonl"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from tests import postgres
 
 HANG_GUARD = 300.0
 STORAGE_MESSAGE = "Sorry, I couldn't save or read that just now"
+POLLERS = ("knowledge reload", "delivery worker")
 
 
 class TcpProxy:
@@ -76,18 +78,21 @@ class Lines:
         self._stream = stream
         self._read = 0
 
-    async def wait_for(self, needle: str) -> str:
-        """The next line (after those already waited for) containing `needle`."""
+    async def wait_for(self, *needles: str) -> None:
+        """Until each needle (a regex) has matched a line, in any order, after those already
+        waited for."""
+        missing = set(needles)
         async with asyncio.timeout(HANG_GUARD):
             while True:
                 while self._read < len(self.seen):
                     line = self.seen[self._read]
                     self._read += 1
-                    if needle in line:
-                        return line
+                    missing -= {needle for needle in missing if re.search(needle, line)}
+                    if not missing:
+                        return
                 raw = await self._stream.readline()
                 if not raw:
-                    raise AssertionError(f"stream ended before {needle!r}:\n{''.join(self.seen)}")
+                    raise AssertionError(f"stream ended before {missing}:\n{''.join(self.seen)}")
                 self.seen.append(raw.decode(errors="replace"))
 
 
@@ -137,10 +142,10 @@ async def test_run_survives_a_database_outage_and_recovers(
         await say("done communications")
         await out.wait_for(STORAGE_MESSAGE)
         # Each poller meets the outage (the watcher reads every ~10 s) and says so once.
-        await log.wait_for("knowledge reload: database unavailable")
+        await log.wait_for(*(f"{task}.*: database unavailable" for task in POLLERS))
         await proxy.start()
 
-        await log.wait_for("knowledge reload: database is back")
+        await log.wait_for(*(f"{task}.*: database is back" for task in POLLERS))
         await say("done communications")
         await out.wait_for("Recorded: Communications Data switched off")
         assert process.returncode is None, "gigguard run exited during the outage"
@@ -153,6 +158,6 @@ async def test_run_survives_a_database_outage_and_recovers(
         log.seen.append(rest.decode(errors="replace"))
     stderr = "".join(log.seen)
     assert returncode == 0, stderr
-    for task in ("knowledge reload", "delivery worker"):  # once per outage, not per attempt
+    for task in POLLERS:  # once per outage, not per attempt
         outage = [line for line in stderr.splitlines() if task in line and "unavailable" in line]
         assert len(outage) == 1, stderr

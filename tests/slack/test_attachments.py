@@ -51,10 +51,9 @@ async def test_a_failed_upload_leaves_the_table(
     slack.fake.fail_next("files.getUploadURLExternal", error="missing_scope")
     with caplog.at_level(logging.WARNING):
         (reply,) = await slack.run("stats", user=ADMIN)
-        for _ in range(200):  # the warning follows the failed call on the listener's task
-            if "could not upload" in caplog.text:
-                break
-            await asyncio.sleep(0.01)
+        async with asyncio.timeout(60):  # a hang guard: the warning follows on the listener's task
+            while "could not upload" not in caplog.text:
+                await asyncio.sleep(0.01)
     assert "Members finishing per week" in reply.text
     assert "could not upload gigguard-weekly-trend.png" in caplog.text
     assert "something went wrong" not in reply.text

@@ -13,7 +13,8 @@ from tests.slack.conftest import SECRET
 from tests.slack.fake_slack import SOCKET_CONNECTED, FakeSlack
 
 
-async def until(check: Callable[[], bool], timeout: float = 5.0) -> None:
+async def until(check: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Poll `check` on the loop; `timeout` only guards against a hang, it is never the point."""
     async with asyncio.timeout(timeout):
         while not check():
             await asyncio.sleep(0.01)
