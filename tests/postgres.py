@@ -59,3 +59,12 @@ async def clone_database(template_url: str, url: str) -> None:
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     finally:
         await conn.close()
+
+
+async def reset_schema(url: str) -> None:
+    """Empty a database: drop and recreate the public schema (tests that migrate it themselves)."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"), timeout=3)
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()

@@ -14,6 +14,7 @@ from core.broadcast_rules import BroadcastRules
 from core.identity import MemberKey
 from core.outbox import BroadcastState
 from core.render_text import render_plain
+from core.service import Gigguard
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
 from tests.fakes import ManualClock
 
@@ -26,10 +27,11 @@ async def mod(app: App, text: str, who: MemberKey = MOD) -> str:
     return render_plain(await say(app.core, who, text, moderator=True))
 
 
-def with_rules(app: App, **rules: object) -> None:
-    app.core.services = replace(
-        app.core.services, broadcast_rules=replace(BroadcastRules(), **rules)  # type: ignore[arg-type]
-    )
+def with_rules(app: App, **rules: object) -> App:
+    """The same app (database, clock) with other broadcast rules."""
+    rules_ = replace(BroadcastRules(), **rules)  # type: ignore[arg-type]
+    core = Gigguard(replace(app.core.services, broadcast_rules=rules_))
+    return App(core=core, engine=app.engine)
 
 
 async def test_a_schedule_more_often_than_daily_is_refused(app: App) -> None:
@@ -38,7 +40,7 @@ async def test_a_schedule_more_often_than_daily_is_refused(app: App) -> None:
     assert "every 0 */12 * * *" not in refused
     assert "more often" in await mod(app, "broadcast dm all every 0 */12 * * *: twice a day")
     assert "preview" in await mod(app, "broadcast dm all every day 9am: daily tip")
-    with_rules(app, min_repeat=dt.timedelta(hours=12))
+    app = with_rules(app, min_repeat=dt.timedelta(hours=12))
     assert "preview" in await mod(app, "broadcast dm all every 0 */12 * * *: twice a day")
 
 
@@ -92,7 +94,7 @@ async def test_drafts_expire_after_a_day_and_are_not_listed(app: App, clock: Man
 
 
 async def test_a_second_moderator_must_confirm(app: App) -> None:
-    with_rules(app, approvers=2)
+    app = with_rules(app, approvers=2)
     preview = await mod(app, "broadcast dm all: important")
     assert "Needs a second moderator" in preview
     refused = await mod(app, "broadcast confirm 1")
