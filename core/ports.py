@@ -209,8 +209,11 @@ class OutboxRepository(Protocol):
         late: bool = False,
     ) -> bool: ...
 
-    async def retry_at(self, row: Claimed, *, owner: str, not_before: dt.datetime) -> bool:
-        """Give the row back, not to be claimed before `not_before`."""
+    async def retry_at(
+        self, row: Claimed, *, owner: str, not_before: dt.datetime, counted: bool = True
+    ) -> bool:
+        """Give the row back, not to be claimed before `not_before`. `counted=False` (a 429:
+        the platform took nothing) does not count this claim against the row's attempts."""
         ...
 
     async def release(self, rows: Sequence[Claimed], *, owner: str) -> int:

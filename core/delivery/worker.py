@@ -320,9 +320,10 @@ class DeliveryWorker:
         self, row: Claimed, retry_after: float | None, *, rate_limited: bool = False
     ) -> None:
         """Hand the row back for a later try. A 429 says nothing about the row itself: it may
-        go again as soon as the platform's Retry-After has passed, without back-off."""
+        go again as soon as the platform's Retry-After has passed, without back-off, and does
+        not count as a try: a rate-limit storm never makes the bot give up on a message."""
         policy = self._pacing.retry
-        if row.attempts >= policy.max_attempts:
+        if not rate_limited and row.attempts >= policy.max_attempts:
             log.warning("delivery %s gave up after %s tries", row.id, row.attempts)
             await self._finish(row, Status.FAILED, FailReason.OTHER)
             return
@@ -330,7 +331,9 @@ class DeliveryWorker:
         wait = (retry_after or 0.0) if rate_limited else policy.delay(row.attempts, retry_after)
         not_before = now + dt.timedelta(seconds=wait)
         async with self._services.uow() as uow:
-            await uow.outbox.retry_at(row, owner=self.owner, not_before=not_before)
+            await uow.outbox.retry_at(
+                row, owner=self.owner, not_before=not_before, counted=not rate_limited
+            )
             await uow.commit()
 
     async def _finish(

@@ -160,11 +160,14 @@ class SqlOutboxRepository:
         )
         return row_count(result) == 1
 
-    async def retry_at(self, row: Claimed, *, owner: str, not_before: dt.datetime) -> bool:
+    async def retry_at(
+        self, row: Claimed, *, owner: str, not_before: dt.datetime, counted: bool = True
+    ) -> bool:
+        attempts = col(Delivery.attempts) if counted else col(Delivery.attempts) - 1
         result = await self._session.execute(
             update(Delivery)
             .where(self._held(row, owner), col(Delivery.status) == Status.PENDING)
-            .values(lease_owner=None, lease_until=not_before)
+            .values(lease_owner=None, lease_until=not_before, attempts=attempts)
             .execution_options(synchronize_session=False)
         )
         return row_count(result) == 1

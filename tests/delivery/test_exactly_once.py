@@ -49,6 +49,7 @@ NONCE_WINDOW = dt.timedelta(minutes=15)  # a resend this soon after the first is
 STALL_SHARE = 0.06
 KILL_SHARE = 0.01  # per scheduler step
 STORM_SHARE = 0.015  # per call outside a storm: a 429 storm starts
+STORM_EVERY = 80
 MAX_STEPS = 60_000
 
 
@@ -107,7 +108,9 @@ class Platform:
         now = self.clock.now()
         if self.storm_until is None or now >= self.storm_until:
             self.storm_until = None
-            if self.rng.random() < STORM_SHARE:
+            # Random storms, and one every STORM_EVERY calls at least, so each seed has some
+            # whatever order the database lets the workers' calls arrive in.
+            if self.calls % STORM_EVERY == 0 or self.rng.random() < STORM_SHARE:
                 self.storm_until = now + dt.timedelta(seconds=self.rng.uniform(5, 150))
         if self.storm_until is not None:
             self.limited += 1
