@@ -10,7 +10,6 @@ long enough that only a wedged or killed worker loses one.
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from bot.settings import Settings
 from core.identity import MemberKey
 from core.storage.tables import Delivery, Member
 from tests.fake_messenger import say
+from tests.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 MOD = MemberKey("slack", "T1", "UMOD")
@@ -73,15 +73,6 @@ def sends(log: Path) -> list[tuple[str, str]]:
     return [(owner, key) for owner, key in lines(log) if key != "FROZEN"]
 
 
-async def wait_for(check: object, what: str, *, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await check():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 async def test_two_worker_processes_one_wedged_and_killed_nothing_lost_nothing_twice(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -99,7 +90,9 @@ async def test_two_worker_processes_one_wedged_and_killed_nothing_lost_nothing_t
         async def a_is_wedged() -> bool:
             return ("A", "FROZEN") in lines(log)
 
-        await wait_for(a_is_wedged, "worker A to send 600 and hang", timeout=HANG_GUARD)
+        await until(
+            a_is_wedged, what="worker A to send 600 and hang", timeout=HANG_GUARD, every=0.1
+        )
         async with app.engine.connect() as conn:
             held_by_a = set(
                 (
@@ -116,7 +109,7 @@ async def test_two_worker_processes_one_wedged_and_killed_nothing_lost_nothing_t
         async def all_done() -> bool:
             return await scalar(app, "SELECT count(*) FROM delivery WHERE status = 'pending'") == 0
 
-        await wait_for(all_done, "every delivery to be recorded", timeout=HANG_GUARD)
+        await until(all_done, what="every delivery to be recorded", timeout=HANG_GUARD, every=0.1)
         elapsed = time.monotonic() - started
         survivor.terminate()
         assert survivor.wait(timeout=HANG_GUARD) == 0, (

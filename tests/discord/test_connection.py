@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 from dataclasses import replace
 
 from adapters.discord.runner import run_discord
 from core.service import Gigguard
 from tests.discord.conftest import RunBot
 from tests.discord.fake_discord import FakeDiscord
-
-
-async def until(check: Callable[[], bool], timeout: float = 120.0) -> None:
-    """The callback runs inside discord.py, not on a fake-server event: look every 10 ms."""
-    async with asyncio.timeout(timeout):
-        while not check():
-            await asyncio.sleep(0.01)
+from tests.waiting import until
 
 
 async def test_ready_drop_and_resume_are_reported(run_bot: RunBot, fake: FakeDiscord) -> None:

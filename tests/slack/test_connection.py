@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 
 from adapters.slack.config import SlackConfig
 from adapters.slack.runner import run_slack
 from bot.bootstrap import App
 from tests.slack.conftest import SECRET
 from tests.slack.fake_slack import SOCKET_CONNECTED, FakeSlack
-
-
-async def until(check: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Poll `check` on the loop; `timeout` only guards against a hang, it is never the point."""
-    async with asyncio.timeout(timeout):
-        while not check():
-            await asyncio.sleep(0.01)
+from tests.waiting import until
 
 
 def config_for(fake: FakeSlack, seen: list[bool], *, app_token: str | None) -> SlackConfig:
