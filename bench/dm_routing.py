@@ -1,0 +1,121 @@
+"""Measure how DM text is routed (core/dm_requests.py) on the labelled sets.
+
+    .venv/bin/python bench/dm_routing.py            # dev and held-out sets
+    .venv/bin/python bench/dm_routing.py --misses   # also the kinds of miss per set
+
+Each line of a set is {"q", "route", "arg"}: the command a member meant (or "faq" for a
+question). A row is right when route and argument both match; a reminder's time counts as
+the same when it is the same text or reads as the same moment. A *destructive* miss is
+`done`, `undo`, `forget-me` or `mute` chosen where the label says a question or another
+action: the figure that must stay at 0. tests/data/routing/dev.jsonl was written while
+developing; heldout.jsonl by someone who never saw the code, run at the end.
+Pure computation, no timing: the figures do not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.delivery.when import TimeError, parse_when
+from core.dm_requests import RequestRouter, Routed, router_for
+from core.knowledge import load_knowledge
+
+SETS = Path(__file__).resolve().parent.parent / "tests" / "data" / "routing"
+DESTRUCTIVE = frozenset({"done", "undo", "forget-me", "mute"})
+NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)  # a Wednesday morning
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    q: str
+    route: str
+    arg: str
+
+
+@dataclass
+class Report:
+    rows: int = 0
+    right: int = 0
+    destructive: int = 0
+    per_route: Counter[str] = field(default_factory=Counter)
+    right_per_route: Counter[str] = field(default_factory=Counter)
+    misses: Counter[str] = field(default_factory=Counter)  # "label -> got" kinds
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.rows if self.rows else 0.0
+
+
+def load_set(name: str) -> list[Row]:
+    lines = (SETS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [Row(**json.loads(line)) for line in lines if line.strip()]
+
+
+def _moment(text: str) -> dt.datetime | None:
+    try:
+        return parse_when(text, now=NOW, timezone=None)
+    except TimeError:
+        return None
+
+
+def same(row: Row, got: Routed) -> bool:
+    if got.route != row.route:
+        return False
+    if " ".join(got.arg.lower().split()) == " ".join(row.arg.lower().split()):
+        return True
+    if row.route == "remind":
+        moment = _moment(row.arg)
+        return moment is not None and moment == _moment(got.arg)
+    return False
+
+
+def score(router: RequestRouter, rows: list[Row]) -> Report:
+    report = Report()
+    for row in rows:
+        got = router.route(row.q)
+        report.rows += 1
+        report.per_route[row.route] += 1
+        if same(row, got):
+            report.right += 1
+            report.right_per_route[row.route] += 1
+            continue
+        if got.route in DESTRUCTIVE:
+            report.destructive += 1
+        kind = f"{row.route}: wrong argument" if got.route == row.route else (
+            f"{row.route} -> {got.route}"
+        )
+        report.misses[kind] += 1
+    return report
+
+
+def show(name: str, report: Report, *, misses: bool) -> None:
+    print(f"{name}: {report.right}/{report.rows} routed right ({report.accuracy:.1%}), "
+          f"destructive from a question or another action: {report.destructive}")
+    for route in sorted(report.per_route):
+        total, right = report.per_route[route], report.right_per_route[route]
+        print(f"  {route:<10} {right:>3}/{total:<3} {right / total:.0%}")
+    if misses and report.misses:
+        print("  misses by kind: " + ", ".join(f"{k} x{n}" for k, n in report.misses.most_common()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", nargs="*", default=["dev", "heldout"])
+    parser.add_argument("--misses", action="store_true", help="print the kinds of miss")
+    args = parser.parse_args()
+    router = router_for(load_knowledge())
+    for name in args.sets:
+        if (SETS / f"{name}.jsonl").exists():
+            show(name, score(router, load_set(name)), misses=args.misses)
+
+
+if __name__ == "__main__":
+    main()
