@@ -89,16 +89,20 @@ def score(router: RequestRouter, rows: list[Row]) -> Report:
             continue
         if got.route in DESTRUCTIVE:
             report.destructive += 1
-        kind = f"{row.route}: wrong argument" if got.route == row.route else (
-            f"{row.route} -> {got.route}"
+        kind = (
+            f"{row.route}: wrong argument"
+            if got.route == row.route
+            else (f"{row.route} -> {got.route}")
         )
         report.misses[kind] += 1
     return report
 
 
 def show(name: str, report: Report, *, misses: bool) -> None:
-    print(f"{name}: {report.right}/{report.rows} routed right ({report.accuracy:.1%}), "
-          f"destructive from a question or another action: {report.destructive}")
+    print(
+        f"{name}: {report.right}/{report.rows} routed right ({report.accuracy:.1%}), "
+        f"destructive from a question or another action: {report.destructive}"
+    )
     for route in sorted(report.per_route):
         total, right = report.per_route[route], report.right_per_route[route]
         print(f"  {route:<10} {right:>3}/{total:<3} {right / total:.0%}")

@@ -23,8 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from core import phrases
 from core.errors import GigguardError
 from core.knowledge import Knowledge
+from core.per_knowledge import PerKnowledge
 from core.phrases import Clause
-from core.toggle_words import ToggleWords
+from core.toggle_words import ToggleWords, toggle_words_for
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "dm_requests.yaml"
 FAQ = "faq"
@@ -69,7 +70,17 @@ class GrammarFile(_Strict):
 
     @model_validator(mode="after")
     def classes_exist(self) -> GrammarFile:
-        needed = {"filler", "opener", "wh", "polite", "asking", "light", "condition_opener", "do", "pronoun"}
+        needed = {
+            "filler",
+            "opener",
+            "wh",
+            "polite",
+            "asking",
+            "light",
+            "condition_opener",
+            "do",
+            "pronoun",
+        }
         for frame in self.frames:
             needed.update(frame.blockers, frame.exclude)
             needed.update(p[1:-1] for g in frame.all_of for p in g if p.startswith("<"))
@@ -140,7 +151,7 @@ class RequestRouter:
     @classmethod
     def for_knowledge(cls, knowledge: Knowledge) -> RequestRouter:
         guides = {guide_id: guide.name for guide_id, guide in knowledge.guides.items()}
-        return cls(load_grammar(), ToggleWords.from_knowledge(knowledge), guides)
+        return cls(load_grammar(), toggle_words_for(knowledge), guides)
 
     def _frame(self, spec: FrameSpec) -> _Frame:
         def group(items: list[str]) -> Phrases:
@@ -270,8 +281,10 @@ class RequestRouter:
         # "did the lot", "did all three": `did` as the verb, its object right after it; a
         # question puts the subject there ("did I ...").
         doing = self._at(self._classes["do"], stems, start) is not None
-        return Mood.STATEMENT if doing and self._toggles.mentioned(stems[opener : opener + 3]) else (
-            Mood.QUESTION
+        return (
+            Mood.STATEMENT
+            if doing and self._toggles.mentioned(stems[opener : opener + 3])
+            else (Mood.QUESTION)
         )
 
     def _opens_with_condition(self, stems: Sequence[str]) -> bool:
@@ -282,9 +295,7 @@ class RequestRouter:
         """Whether the clause holds nothing but the frame's phrases and light words."""
         covered = {i for start, end in spans for i in range(start, end)}
         fillers = {s for p in self._classes["filler"] for s in p}
-        return all(
-            i in covered or s in self._light or s in fillers for i, s in enumerate(stems)
-        )
+        return all(i in covered or s in self._light or s in fillers for i, s in enumerate(stems))
 
     def _time(self, words: Sequence[str]) -> str:
         """The longest run of time words holding an anchor: "tomorrow at 9", "in 3 days"."""
@@ -307,14 +318,4 @@ class RequestRouter:
         return " ".join(best)
 
 
-_ROUTERS: dict[int, tuple[Knowledge, RequestRouter]] = {}
-
-
-def router_for(knowledge: Knowledge) -> RequestRouter:
-    """One router per knowledge object (the entry keeps it alive, so its id stays unique)."""
-    entry = _ROUTERS.get(id(knowledge))
-    if entry is None:
-        if len(_ROUTERS) >= 4:  # a reload replaces the knowledge; keep only recent ones
-            _ROUTERS.pop(next(iter(_ROUTERS)))
-        entry = _ROUTERS[id(knowledge)] = (knowledge, RequestRouter.for_knowledge(knowledge))
-    return entry[1]
+router_for = PerKnowledge(RequestRouter.for_knowledge)

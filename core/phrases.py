@@ -19,8 +19,12 @@ from rapidfuzz.distance import DamerauLevenshtein
 _CONTRACTIONS = (
     (re.compile(r"\bwon'?t\b"), "will not"),
     (re.compile(r"\bcan'?t\b|\bcannot\b"), "can not"),
-    (re.compile(r"\b(do|does|did|is|are|was|were|have|has|had|should|would|could|must|need)n'?t\b"),
-     r"\1 not"),
+    (
+        re.compile(
+            r"\b(do|does|did|is|are|was|were|have|has|had|should|would|could|must|need)n'?t\b"
+        ),
+        r"\1 not",
+    ),
     (re.compile(r"n't\b"), " not"),
     (re.compile(r"\bi'?m\b"), "i am"),
     (re.compile(r"\bi'?ve\b"), "i have"),

@@ -11,6 +11,7 @@ from core.commands.ask import Answer, answer_text
 from core.commands.catalog import build_registry
 from core.commands.context import CommandContext
 from core.commands.registry import CommandSpec, Registry
+from core.dm_requests import FAQ, router_for
 from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
 from core.identity import MemberKey
@@ -121,26 +122,37 @@ class Gigguard:
         return answer_text(self.knowledge, self.services.faq, question)
 
     def _route(self, request: Request, text: str) -> tuple[CommandSpec, str]:
-        name, _, args = text.partition(" ")
-        name, args = name.lower(), args.strip()
         ask_spec = self.registry.get("ask")
         assert ask_spec is not None
         if request.origin is Origin.DM_TEXT:
-            # Free text in a DM is a question, unless it reads exactly like a subcommand.
-            spec = self.registry.get(name)
-            if spec is not None and spec.accepts(args):
-                return spec, args
-            return ask_spec, text
-        if not name:
+            typed = self.registry.slash_line(text)  # "/optout help" typed in a DM
+            if typed is None:
+                return self._understood(text) or (ask_spec, text)
+            text = typed
+        if not text:
             spec = self.registry.get("help")
             assert spec is not None
             return spec, ""
-        spec = self.registry.get(name)
-        if spec is None:
-            closest = self.registry.closest(name, moderator=request.actor.is_moderator)
+        found = self.registry.resolve(text)
+        if found is None:
+            given = text.split()[0].lower()
+            closest = self.registry.closest(text, moderator=request.actor.is_moderator)
             key = "unknown_command_suggest" if closest else "unknown_command"
-            raise UserInputError(self.knowledge.message(key, given=quote(name), closest=closest))
-        return spec, args
+            raise UserInputError(self.knowledge.message(key, given=quote(given), closest=closest))
+        spec, args = found
+        if spec is ask_spec and args not in self.knowledge.topics:  # not a topic button
+            return self._understood(args) or found
+        return found
+
+    def _understood(self, text: str) -> tuple[CommandSpec, str] | None:
+        """The command that free text reads as (a subcommand typed as such, or a request in
+        plain words: "forget me", "done with all three"); None when it is a question."""
+        found = self.registry.resolve(text)
+        if found is not None and found[0].accepts(found[1]):
+            return found
+        routed = router_for(self.knowledge).route(text)
+        spec = None if routed.route == FAQ else self.registry.get(routed.route)
+        return (spec, routed.arg) if spec is not None else None
 
     def apology(self) -> Reply:
         """What an adapter's last-resort boundary answers when something unexpected failed."""

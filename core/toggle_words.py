@@ -20,12 +20,13 @@ from rapidfuzz import fuzz, process
 from core import phrases
 from core.errors import GigguardError
 from core.knowledge import Knowledge
+from core.per_knowledge import PerKnowledge
 from core.progress import toggle_ref
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "toggle_words.yaml"
 # Words that may sit between toggle names in a command: `done comms and work product`.
 _JOINERS = frozenset(phrases.stems("and the toggle toggles data setting settings plus also"))
-SUGGEST_FROM = 70  # rapidfuzz WRatio from which a typed toggle gets a "did you mean"
+SUGGEST_FROM = 70  # rapidfuzz ratio (0-100) from which a typed toggle gets a "did you mean"
 
 Phrase = tuple[str, ...]
 
@@ -100,6 +101,7 @@ class ToggleWords:
             ((phrases.stems(text), ref) for text, ref in spelled.items()),
             key=lambda item: -len(item[0]),
         )
+
         def longest_first(texts: list[str]) -> tuple[Phrase, ...]:
             return tuple(sorted((phrases.stems(t) for t in texts), key=len, reverse=True))
 
@@ -123,12 +125,10 @@ class ToggleWords:
 
     def closest(self, text: str) -> str | None:
         """The toggle whose id, name or synonym is nearest a mistyped one, if any is near."""
-        match = process.extractOne(text.lower(), list(self.spelled), scorer=fuzz.WRatio)
+        match = process.extractOne(text.lower(), list(self.spelled), scorer=fuzz.ratio)
         return self.spelled[match[0]] if match and match[1] >= SUGGEST_FROM else None
 
-    def _cover(
-        self, stems: Sequence[str], *, loosely: bool
-    ) -> tuple[tuple[str, ...], list[str]]:
+    def _cover(self, stems: Sequence[str], *, loosely: bool) -> tuple[tuple[str, ...], list[str]]:
         """The toggles named (longest phrases first, each word used once) and the words left."""
         left: list[str | None] = list(stems)
         found: set[str] = set()
@@ -149,3 +149,6 @@ def _take(phrase: Phrase, left: list[str | None]) -> bool:
         return False
     left[span[0] : span[1]] = [None] * (span[1] - span[0])
     return True
+
+
+toggle_words_for = PerKnowledge(ToggleWords.from_knowledge)

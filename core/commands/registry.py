@@ -5,6 +5,7 @@ Adapters read the specs to build their own command surfaces (Discord options, he
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -14,6 +15,13 @@ from core.commands.context import CommandContext
 from core.replies import Reply
 
 Handler = Callable[[CommandContext, str], Awaitable[Reply]]
+COMMAND = "optout"  # the slash command every subcommand lives under
+_SEPARATORS = re.compile(r"[-_\s]")
+
+
+def _key(name: str) -> str:
+    """A command name as compared: `my-data`, `my data`, `My_Data` and `mydata` are one."""
+    return _SEPARATORS.sub("", name.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,7 @@ class CommandSpec:
 class Registry:
     def __init__(self, specs: Iterable[CommandSpec]) -> None:
         self._specs = {spec.name: spec for spec in specs}
+        self._by_key = {_key(name): spec for name, spec in self._specs.items()}
 
     def __iter__(self) -> Iterator[CommandSpec]:
         return iter(self._specs.values())
@@ -58,20 +67,47 @@ class Registry:
     def get(self, name: str) -> CommandSpec | None:
         return self._specs.get(name)
 
-    def closest(self, name: str, *, moderator: bool) -> str | None:
-        """The usable command most like a mistyped name (`stauts` -> `status`), if any is close.
+    def resolve(self, line: str) -> tuple[CommandSpec, str] | None:
+        """The command a line starts with and the rest as its arguments. A two-word name may
+        be typed with a space, an underscore or nothing between (`my data`, `forget me`)."""
+        words = line.split()
+        for size in (2, 1):
+            spec = self._by_key.get(_key("".join(words[:size]))) if len(words) >= size else None
+            if spec is not None:
+                return spec, " ".join(words[size:])
+        return None
+
+    def slash_line(self, text: str) -> str | None:
+        """What follows the slash command when a DM was typed as one (`/optout help`, or
+        mistyped: `/optot help`); None when the text does not start like a slash command."""
+        first, _, rest = text.partition(" ")
+        name = first[1:].lower()
+        if not first.startswith("/") or not name:
+            return None
+        if DamerauLevenshtein.distance(name, COMMAND) <= 2:
+            return rest.strip()
+        return text[1:] if self.resolve(text[1:]) is not None else None
+
+    def closest(self, line: str, *, moderator: bool) -> str | None:
+        """The usable command most like a mistyped name (`stauts` -> `status`, `my dta` ->
+        `my-data`), if any is close.
 
         Ranked by edit distance counting a swap of two letters as one edit, then by length
-        difference, so `stauts` suggests `status` rather than `stats`.
+        difference, so `stauts` suggests `status` rather than `stats`. The first word and the
+        first two words are both tried, for names of two words.
         """
-        limit = max(2, len(name) // 3)
+        words = line.split()
+        typed = {_key("".join(words[:size])) for size in (1, 2) if len(words) >= size}
         ranked = sorted(
             (
-                DamerauLevenshtein.distance(name, spec.name),
-                abs(len(name) - len(spec.name)),
+                DamerauLevenshtein.distance(name, _key(spec.name)),
+                abs(len(name) - len(_key(spec.name))),
                 spec.name,
             )
+            for name in typed
+            if name
             for spec in self._specs.values()
             if moderator or not spec.moderator_only
+            if DamerauLevenshtein.distance(name, _key(spec.name)) <= max(2, len(name) // 3)
         )
-        return ranked[0][2] if ranked and ranked[0][0] <= limit else None
+        return ranked[0][2] if ranked else None

@@ -111,7 +111,8 @@ async def test_members_are_kept_apart(core: Gigguard) -> None:
 
 async def test_unknown_subcommand_suggests_the_closest(core: Gigguard) -> None:
     assert "Did you mean /optout status?" in render_plain(await run(core, "stauts"))
-    assert "Did you mean /optout forget-me?" in render_plain(await run(core, "forgetme"))
+    assert "Did you mean /optout forget-me?" in render_plain(await run(core, "forgt-me"))
+    assert "Did you mean /optout my-data?" in render_plain(await run(core, "my dta"))
     assert "Try /optout help" in render_plain(await run(core, "xyzzy"))
 
 
@@ -274,9 +275,9 @@ async def test_dm_text_is_a_question_unless_it_reads_like_a_subcommand(
         "Work Product Data",
         "Other Platform Data",
     ]
-    await run(core, "guide me through opting out", origin=Origin.DM_TEXT)
+    await run(core, "how do I switch off communications?", origin=Origin.DM_TEXT)
     await run(core, "what changed?", origin=Origin.DM_TEXT)
-    assert faq.questions == ["guide me through opting out", "what changed?"]
+    assert faq.questions == ["how do I switch off communications?", "what changed?"]
 
 
 async def test_ask_answers_with_source_and_offers_alternatives(
