@@ -34,6 +34,17 @@ async def test_dm_text_that_reads_like_a_subcommand_runs_it(
     assert "All Upwork toggles are switched off" in answers[1].text
 
 
+async def test_a_dm_request_in_plain_words_runs_it(run_bot: RunBot, fake: FakeDiscord) -> None:
+    async with run_bot():
+        await fake.direct_message(MEMBER, "I switched off comms")
+        (recorded,) = await fake.dm_replies(MEMBER)
+        await fake.direct_message(MEMBER, "please forget me")
+        _, forget = await fake.dm_replies(MEMBER, count=2)
+    assert "Recorded: Communications Data switched off" in recorded.text
+    assert "gigguard:undo communications" in recorded.custom_ids
+    assert forget.custom_ids == ["gigguard:forget-me confirm"]  # asks; deletes nothing yet
+
+
 async def test_intents_are_minimal_and_not_privileged(run_bot: RunBot, fake: FakeDiscord) -> None:
     async with run_bot():
         pass

@@ -29,6 +29,14 @@ async def test_dm_that_reads_like_a_subcommand_runs_it(slack: SlackSim) -> None:
     assert answer.blocks[0]["type"] == "header"
 
 
+async def test_a_dm_request_in_plain_words_runs_it_with_an_undo_button(slack: SlackSim) -> None:
+    await slack.dm("done with all three 🎉")
+    (answer,) = await slack.fake.wait_for("chat.postMessage")
+    assert answer.params["channel"] == DM
+    assert "Recorded: Communications Data, Work Product Data, Other Platform Data" in answer.text
+    assert "undo all" in [b["value"] for b in buttons(answer.blocks)]
+
+
 async def test_bot_messages_edits_and_other_subtypes_are_ignored(slack: SlackSim) -> None:
     await slack.dm("from a bot", bot_id="B0OTHER", subtype="bot_message")
     await slack.dm("my own echo", bot_id=BOT_ID, user="UBOT")
