@@ -228,8 +228,8 @@ class RequestRouter:
             when = self._time(clause.words)
             return Routed(spec.route, when) if when else None
         if spec.slot == "marketplace":
-            named = {g for p, g in self._guides.items() if phrases.find(p, clause.stems)}
-            return Routed(spec.route, named.pop() if len(named) == 1 else "")
+            guides = {g for p, g in self._guides.items() if phrases.find(p, clause.stems)}
+            return Routed(spec.route, guides.pop() if len(guides) == 1 else "")
         return Routed(spec.route)
 
     def _first(self, group: Phrases, stems: Sequence[str]) -> tuple[int, int] | None:
