@@ -9,6 +9,7 @@ never record anything. Pure: no storage, no clock.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -136,6 +137,8 @@ class RequestRouter:
         """`guides`: a marketplace guide's id -> its name (either may name it)."""
         self._grammar = grammar
         self._toggles = toggles
+        # Each clause is asked about its toggles by several frames: read it once.
+        self._mentioned = functools.lru_cache(maxsize=1024)(toggles.mentioned)
         self._classes = {name: _stemmed(words) for name, words in grammar.classes.items()}
         self._light = frozenset(s for p in self._classes["light"] for s in p)
         self._guides = {
@@ -179,7 +182,7 @@ class RequestRouter:
                 routed = self._fit(frame, clause, before)
                 if routed is not None:
                     return routed
-                before = self._toggles.mentioned(clause.stems, loosely=False)
+                before = self._mentioned(clause.stems, loosely=False)
         return Routed(FAQ)
 
     def _fit(self, frame: _Frame, clause: Clause, before: tuple[str, ...]) -> Routed | None:
@@ -206,7 +209,7 @@ class RequestRouter:
             return None
         if any(self._first(e, stems) for e in frame.exclude):
             return None
-        if spec.unless_toggles and self._toggles.mentioned(stems, loosely=False):
+        if spec.unless_toggles and self._mentioned(stems, loosely=False):
             return None
         return self._slot(spec, clause, before, spans[0][0])
 
@@ -215,7 +218,7 @@ class RequestRouter:
     ) -> Routed | None:
         if spec.slot in ("toggles", "named_toggles"):
             loosely = spec.slot == "toggles"
-            named = self._toggles.mentioned(clause.stems, loosely=loosely)
+            named = self._mentioned(clause.stems, loosely=loosely)
             # "undo it": a pronoun after the verb is its object, the toggles named just
             # before; "it keeps turning back on" reports, it does not ask.
             if not named and self._first(self._classes["pronoun"], clause.stems[verb:]):
@@ -283,7 +286,7 @@ class RequestRouter:
         doing = self._at(self._classes["do"], stems, start) is not None
         return (
             Mood.STATEMENT
-            if doing and self._toggles.mentioned(stems[opener : opener + 3])
+            if doing and self._mentioned(stems[opener : opener + 3])
             else (Mood.QUESTION)
         )
 

@@ -126,7 +126,9 @@ def same_word(typed: str, known: str, *, typos: bool) -> bool:
     if not typos or len(known) < 5 or not typed.isalpha():
         return False
     limit = 2 if len(known) >= 10 else 1
-    return DamerauLevenshtein.distance(typed, known) <= limit
+    if abs(len(typed) - len(known)) > limit:
+        return False
+    return DamerauLevenshtein.distance(typed, known, score_cutoff=limit) <= limit
 
 
 def find(
