@@ -10,6 +10,17 @@ the same when it is the same text or reads as the same moment. A *destructive* m
 action: the figure that must stay at 0. tests/data/routing/dev.jsonl was written while
 developing; heldout.jsonl by someone who never saw the code, run at the end.
 Pure computation, no timing: the figures do not depend on the machine.
+
+Measured (issue 12, point 4). The grammar's first run on the held-out set: 224/255 (87.8%),
+2 destructive (undo read as forget-me). Its misses were studied by kind (toggles named by
+place or initials, a negation in another comma-part, yes/no vs wh questions about the
+clause, reminders as something to mute, "undo it" after the toggle was named) and fixed as
+kinds; fresh.jsonl, written next and run once before any change for it: 56/60 (93.3%),
+0 destructive. Now: dev 173/173, fresh 60/60, held-out 255/255, 0 destructive (the held-out
+figure is no longer blind). The alternative, scikit-learn TF-IDF (words 1-2 + chars 2-5) +
+LogisticRegression trained on dev + fresh: 207/255 (81.2%) on the held-out set even with
+reminder times not checked, and 5 destructive: it cannot tell "I switched off X" from
+"how do I switch off X" or "I haven't switched off X" with this little data, so the grammar.
 """
 
 from __future__ import annotations
