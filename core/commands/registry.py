@@ -78,15 +78,20 @@ class Registry:
         return None
 
     def slash_line(self, text: str) -> str | None:
-        """What follows the slash command when a DM was typed as one (`/optout help`, or
-        mistyped: `/optot help`); None when the text does not start like a slash command."""
+        """What follows the slash command when a DM was typed as one (`/optout help`,
+        `optout help`, or mistyped: `/optot help`); None when the text does not start so."""
         first, _, rest = text.partition(" ")
+        rest = rest.strip()
+        if not first.startswith("/"):
+            # "optout help" is a command; "optout of messages?" a question.
+            known = first.lower() == COMMAND and (not rest or self.resolve(rest) is not None)
+            return rest if known else None
         name = first[1:].lower()
-        if not first.startswith("/") or not name:
-            return None
         if DamerauLevenshtein.distance(name, COMMAND) <= 2:
-            return rest.strip()
-        return text[1:] if self.resolve(text[1:]) is not None else None
+            return rest
+        if name and self.resolve(text[1:]) is not None:
+            return text[1:]  # `/status`
+        return None
 
     def closest(self, line: str, *, moderator: bool) -> str | None:
         """The usable command most like a mistyped name (`stauts` -> `status`, `my dta` ->

@@ -141,7 +141,11 @@ async def test_multi_word_and_mistyped_command_names(core: Gigguard, faq: FixedF
     )
     assert "/optout help:" in render_plain(await dm(core, "/optot help"))
     assert "/optout help:" in render_plain(await dm(core, "/optout help"))
+    assert "/optout help:" in render_plain(await dm(core, "optout help"))
+    assert "Did you mean /optout status?" in render_plain(await dm(core, "/optout stauts"))
     assert faq.questions == []
+    await dm(core, "optout of messages, is that possible?")
+    assert faq.questions == ["optout of messages, is that possible?"]
 
 
 def test_a_synonym_naming_two_toggles_or_none_is_refused(tmp_path: Path) -> None:
