@@ -177,13 +177,27 @@ class RequestRouter:
         spelled = self._spelling.sub(lambda m: self._grammar.spellings[m[1].lower()], text)
         found = phrases.clauses(spelled)
         for frame in self._frames:
+            fits: list[Routed] = []
             before: tuple[str, ...] = ()  # toggles named by the clause before, for "undo it"
             for clause in found:
                 routed = self._fit(frame, clause, before)
                 if routed is not None:
-                    return routed
+                    fits.append(routed)
+                    if frame.spec.slot not in ("toggles", "named_toggles"):
+                        break
                 before = self._mentioned(clause.stems, loosely=False)
+            if len(fits) > 1:
+                return self._joined(fits)
+            if fits:
+                return fits[0]
         return Routed(FAQ)
+
+    def _joined(self, fits: list[Routed]) -> Routed:
+        """One record for toggles named clause by clause: "messages: done. files: done."."""
+        named = {ref for routed in fits for ref in routed.arg.split()}
+        if ALL in named or named >= set(self._toggles.refs):
+            return Routed(fits[0].route, ALL)
+        return Routed(fits[0].route, " ".join(r for r in self._toggles.refs if r in named))
 
     def _fit(self, frame: _Frame, clause: Clause, before: tuple[str, ...]) -> Routed | None:
         stems = clause.stems

@@ -72,13 +72,16 @@ async def dm(core: Gigguard, text: str, origin: Origin = Origin.DM_TEXT) -> Repl
         ("I haven't switched off comms yet", FAQ, ""),
         ("I want to switch off all three", FAQ, ""),
         ("turned off messages and files", "done", "communications work-product"),
+        ("messages: done. files: done.", "done", "communications work-product"),
+        ("comms is back on?? undo it", "undo", "communications"),
+        ("I tried to switch off comms but it keeps turning back on", FAQ, ""),
     ],
 )
 def test_requests_and_questions(text: str, route: str, arg: str) -> None:
     assert router_for(load_knowledge()).route(text) == Routed(route, arg)
 
 
-@pytest.mark.parametrize("name", ["dev", "fresh", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "fresh", "fresh2", "heldout"])
 def test_labelled_sets_stay_routed_and_nothing_destructive_from_questions(name: str) -> None:
     report = score(router_for(load_knowledge()), load_set(name))
     assert report.destructive == 0
