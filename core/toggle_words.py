@@ -66,12 +66,11 @@ class ToggleWords:
         data = _read(path)
         pairs = [(g, t) for g in knowledge.toggle_marketplaces() for t in g.toggles]
         refs = tuple(dict.fromkeys(toggle_ref(knowledge, g, t) for g, t in pairs))
-        spelled: dict[str, str] = {}
+        owners: dict[str, set[str]] = {}  # a phrase -> every toggle it may name
+        listed: dict[str, str] = {}  # a synonym -> the key the file lists it under
 
-        def claim(text: str, ref: str) -> None:
-            owner = spelled.setdefault(text.lower(), ref)
-            if owner != ref:
-                raise ToggleWordsError(f"{path}: {text!r} names both {owner} and {ref}")
+        def claim(text: str, *names: str) -> None:
+            owners.setdefault(text.lower(), set()).update(names)
 
         for guide, toggle in pairs:
             ref = toggle_ref(knowledge, guide, toggle)
@@ -86,17 +85,20 @@ class ToggleWords:
                     claim(f"{text} {noun}", refs[place])
         for key, synonyms in data.toggles.items():
             marketplace, _, toggle_id = key.rpartition(":")
-            owners = [
+            named_by_key = {
                 toggle_ref(knowledge, g, t)
                 for g, t in pairs
                 if t.id == toggle_id and marketplace in ("", g.id)
-            ]
-            if not owners:
+            }
+            if not named_by_key:
                 raise ToggleWordsError(f"{path}: {key!r} is not a toggle of any marketplace")
-            if len(set(owners)) > 1:
-                raise ToggleWordsError(f"{path}: {key!r} is a toggle of several marketplaces")
             for text in synonyms:
-                claim(text, owners[0])
+                if (other := listed.setdefault(text.lower(), key)) != key:
+                    raise ToggleWordsError(f"{path}: {text!r} names both {other} and {key}")
+                claim(text, *named_by_key)
+        # A phrase that several marketplaces' toggles share ("communications" once another
+        # marketplace has one too) names none: the member picks with `marketplace:toggle`.
+        spelled = {text: next(iter(refs)) for text, refs in owners.items() if len(refs) == 1}
         named = sorted(
             ((phrases.stems(text), ref) for text, ref in spelled.items()),
             key=lambda item: -len(item[0]),

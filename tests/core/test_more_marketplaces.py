@@ -19,7 +19,7 @@ from core.pacing import PaceBook, load_pacing
 from core.progress import Progress
 from core.render_text import render_plain
 from core.replies import Checklist, Reply, Table
-from core.requests import Actor, Place, Request
+from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
 from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
@@ -136,3 +136,12 @@ async def test_reminders_and_stats_cover_it(core: Gigguard, clock: ManualClock) 
         b for b in stats.blocks if isinstance(b, Table) and b.title == "Community overview"
     )
     assert dict(overview.rows)["Finished every toggle"] == "5"  # type: ignore[arg-type]
+
+
+async def test_words_shared_by_two_marketplaces_name_neither(core: Gigguard) -> None:
+    text = render_plain(
+        await core.handle(Request(Actor(ALICE), "I switched off comms", Place.DM, Origin.DM_TEXT))
+    )
+    assert "Recorded" not in text
+    recorded = render_plain(await run(core, "done example portfolio"))
+    assert "Recorded: Example Portfolio switched off" in recorded
