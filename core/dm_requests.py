@@ -63,6 +63,8 @@ class TimeWords(_Strict):
 
 class GrammarFile(_Strict):
     gap: int = Field(ge=0, le=5)
+    max_words: int = Field(ge=1)
+    max_clauses: int = Field(ge=1)
     symbols: dict[str, str] = Field(default_factory=dict)
     spellings: dict[str, str]
     classes: dict[str, list[str]]
@@ -176,6 +178,9 @@ class RequestRouter:
             text = text.replace(symbol, word)
         spelled = self._spelling.sub(lambda m: self._grammar.spellings[m[1].lower()], text)
         found = phrases.clauses(spelled)
+        words = sum(len(clause.words) for clause in found)
+        if words > self._grammar.max_words or len(found) > self._grammar.max_clauses:
+            return Routed(FAQ)
         for frame in self._frames:
             fits: list[Routed] = []
             before: tuple[str, ...] = ()  # toggles named by the clause before, for "undo it"

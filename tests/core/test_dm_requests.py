@@ -81,6 +81,11 @@ def test_requests_and_questions(text: str, route: str, arg: str) -> None:
     assert router_for(load_knowledge()).route(text) == Routed(route, arg)
 
 
+def test_a_long_message_is_read_as_a_question() -> None:
+    story = "I switched off comms. " + "My client and I talked about the contract. " * 8
+    assert router_for(load_knowledge()).route(story) == Routed(FAQ)
+
+
 @pytest.mark.parametrize("name", ["dev", "fresh", "fresh2", "heldout"])
 def test_labelled_sets_stay_routed_and_nothing_destructive_from_questions(name: str) -> None:
     report = score(router_for(load_knowledge()), load_set(name))
