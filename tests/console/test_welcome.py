@@ -24,9 +24,7 @@ from tests.fakes import ManualClock
 WELCOME_TITLE = "Welcome! Keep your work out of Upwork's AI training"
 
 
-async def test_a_new_user_is_welcomed_once_when_welcome_is_on(
-    app: App, clock: ManualClock
-) -> None:
+async def test_a_new_user_is_welcomed_once_when_welcome_is_on(app: App, clock: ManualClock) -> None:
     choices = Choices()
     out = io.StringIO()
     worker = DeliveryWorker(

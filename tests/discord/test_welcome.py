@@ -10,6 +10,8 @@ import discord
 import pytest
 
 from adapters.discord.client import DiscordJoinFeed, intents
+from bot.runners import _discord_config
+from bot.settings import Settings
 from core.joins import MemberJoined
 from core.service import Gigguard
 from tests.discord import payloads as p
@@ -144,3 +146,15 @@ def test_the_fakes_join_payload_is_a_member_as_discords_schema_has_it() -> None:
     assert response_problems("GuildMemberResponse", member) == []
     naive = {"user": p.user(NEW), "roles": [], "joined_at": p.TIMESTAMP}  # what a guess sends
     assert response_problems("GuildMemberResponse", naive)
+
+
+@pytest.mark.parametrize("opted_in", [False, True])
+async def test_the_welcome_setting_reaches_the_gateway_identify(
+    run_bot: RunBot, fake: FakeDiscord, opted_in: bool
+) -> None:
+    env = {"discord_token": "fake-token", "discord_welcome": opted_in}
+    chosen = _discord_config(Settings(_env_file=None, **env), lambda up: None)  # type: ignore[call-arg]
+    async with run_bot(welcome=chosen.welcome) as client:
+        assert DiscordJoinFeed(client).hears_joins() is opted_in
+    members_bit = discord.Intents(members=True).value
+    assert bool(fake.sessions[-1].identify["intents"] & members_bit) is opted_in
