@@ -7,9 +7,11 @@ import asyncio
 import datetime as dt
 
 from bot.bootstrap import App
+from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
 from core.joins import MemberJoined
 from core.outbox import Kind, Status
+from core.pacing import load_pacing
 from core.render_text import render_plain
 from tests.delivery.test_forget_me import hits
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
@@ -155,3 +157,32 @@ async def test_the_delivery_row_is_a_welcome_in_the_outbox(app: App, clock: Manu
             owner="w", platforms=["slack"], now=clock.now(), lease=dt.timedelta(minutes=1), limit=9
         )
     assert [(r.kind, r.user) for r in rows] == [(Kind.WELCOME, NEWCOMER.user)]
+
+
+async def test_muting_while_the_welcome_waits_on_the_pacer_skips_it(
+    app: App, clock: ManualClock
+) -> None:
+    """The worker checks the recipient before its pacer wait; the fence checks again after."""
+    await welcome_on(app)
+    first = MemberKey("slack", "T1", "UFIRST")
+    await app.core.member_joined(joined(first))
+    clock.advance(dt.timedelta(seconds=1))  # NEWCOMER's welcome is the second one due
+    await app.core.member_joined(joined())
+    messenger = FakeMessenger("slack", clock)
+
+    async def sleep_while_they_mute(seconds: float) -> None:
+        await say(app.core, NEWCOMER, "mute")
+        clock.advance(dt.timedelta(seconds=seconds))
+
+    worker = DeliveryWorker(
+        services=app.core.services,
+        messengers={"slack": messenger},
+        pacing=load_pacing(),
+        sleep=sleep_while_they_mute,
+        concurrency=1,
+    )
+    await drain(worker)
+    assert [d.to for d in messenger.sent] == [first.user]
+    async with app.core.services.uow() as uow:
+        counts = await uow.stats.deliveries(platform="slack", workspace="T1")
+    assert counts.welcomes == {Status.SENT.value: 1, Status.SKIPPED.value: 1}
