@@ -135,6 +135,7 @@ def _discord_config(settings: Settings, report: Callable[[bool], None]) -> Disco
         moderator_role=settings.discord_moderator_role,
         shards=settings.discord_shards,
         member_list=settings.discord_member_list,
+        welcome=settings.discord_welcome,
         on_connection=report,
     )
 
@@ -202,6 +203,10 @@ async def run_adapters(
     # which needs the core first) and before anything runs.
     lister = discord_client if settings.discord_member_list else None
     app.core.use_directories(delivery_directories(slack, slack_tokens, discord_client=lister))
+    if discord_client is not None:
+        from adapters.discord.client import DiscordJoinFeed
+
+        app.core.use_join_feeds({"discord": DiscordJoinFeed(discord_client)})
     messengers = delivery_messengers(
         chosen,
         slack=slack,

@@ -105,6 +105,8 @@ class Settings(BaseSettings):
     # Broadcasts to "all"/"pending" also reach members who never used the bot; needs the
     # privileged Server Members intent switched on in the developer portal.
     discord_member_list: bool = Field(False, validation_alias="GIGGUARD_DISCORD_MEMBER_LIST")
+    # Hear members join, so `/optout welcome on` can DM them; the same privileged intent.
+    discord_welcome: bool = Field(False, validation_alias="GIGGUARD_DISCORD_WELCOME")
 
     @field_validator("default_timezone")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.outbox import Status
 from core.progress import finished_toggles
@@ -21,6 +21,7 @@ TREND_WEEKS = 8
 TOP_TOPICS = 5
 REMINDER_STATES = (Status.PENDING, Status.SENT, Status.SKIPPED)
 BROADCAST_STATES = (Status.SENT, Status.SKIPPED, Status.FAILED)
+WELCOME_STATES = (Status.PENDING, Status.SENT, Status.SKIPPED, Status.FAILED)
 
 
 def shown(value: int, group: int) -> int | None:
@@ -76,6 +77,7 @@ class CommunityFigures:
     questions: int
     declined: int
     top_topics: tuple[TopicFigure, ...]
+    welcomes: dict[Status, int] = field(default_factory=dict)  # messages, like the two above
 
     @property
     def hidden(self) -> bool:
@@ -165,4 +167,5 @@ async def community_figures(
         questions=sum(topics.values()),
         declined=topics.get(None, 0),
         top_topics=top,
+        welcomes={s: deliveries.welcomes.get(s, 0) for s in WELCOME_STATES},
     )

@@ -12,6 +12,11 @@ class Kind(StrEnum):
     DM = "dm"  # one member's copy of a broadcast
     CHANNEL = "channel"  # a broadcast posted in a channel
     RUN = "run"  # one occurrence of a broadcast: expanded into DM/CHANNEL rows when due
+    WELCOME = "welcome"  # a new member's one welcome DM; their checklist is built at send time
+
+
+# What a member's `mute` stops: announcements their community's moderators switched on.
+ANNOUNCEMENTS = frozenset({Kind.DM, Kind.WELCOME})
 
 
 class Status(StrEnum):

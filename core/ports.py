@@ -287,6 +287,23 @@ class MemberDirectory(Protocol):
         ...
 
 
+class WelcomeRepository(Protocol):
+    """Which communities welcome new members, and who was welcomed (once, ever)."""
+
+    async def is_on(self, *, platform: str, community: str) -> dt.datetime | None:
+        """When the community switched welcome on, None while it is off."""
+        ...
+
+    async def switch(self, *, platform: str, community: str, on: bool, at: dt.datetime) -> bool:
+        """Switch welcome on or off; False if it already was."""
+        ...
+
+    async def queue(self, key: MemberKey, *, community: str, at: dt.datetime) -> bool:
+        """Mark the member welcomed and queue their welcome DM, in this transaction; False (and
+        nothing queued) if they were welcomed before."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
@@ -298,6 +315,7 @@ class UnitOfWork(Protocol):
     broadcasts: BroadcastRepository
     outbox: OutboxRepository
     dashboard_logins: DashboardLoginRepository
+    welcome: WelcomeRepository
 
     async def __aenter__(self) -> Self: ...
 

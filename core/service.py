@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from core import welcome
 from core.admission import Admission, Busy
 from core.commands.ask import Answer, answer_text
 from core.commands.catalog import build_registry
@@ -15,6 +16,7 @@ from core.dm_requests import FAQ, router_for
 from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
 from core.identity import MemberKey
+from core.joins import JoinFeed, MemberJoined
 from core.knowledge import Knowledge
 from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
 from core.ports import MemberDirectory
@@ -67,6 +69,14 @@ class Gigguard:
         self._loaded = replace(
             self._loaded, services=replace(self.services, directories=directories)
         )
+
+    def use_join_feeds(self, feeds: Mapping[str, JoinFeed]) -> None:
+        """What each adapter hears of members joining, known once its client is built."""
+        self._loaded = replace(self._loaded, services=replace(self.services, join_feeds=feeds))
+
+    async def member_joined(self, joined: MemberJoined) -> bool:
+        """A member joined a community: queue their welcome DM if it is on there."""
+        return await welcome.member_joined(self.services, _encodable_join(joined))
 
     async def handle(self, request: Request) -> Reply:
         """Run one request. Expected failures become friendly replies; nothing half-written."""
@@ -162,12 +172,20 @@ class Gigguard:
         return Reply(blocks=(Section(text),), ephemeral=True)
 
 
+def _encodable_key(key: MemberKey) -> MemberKey:
+    return MemberKey(encodable(key.platform), encodable(key.workspace), encodable(key.user))
+
+
+def _encodable_join(joined: MemberJoined) -> MemberJoined:
+    return replace(joined, key=_encodable_key(joined.key), community=encodable(joined.community))
+
+
 def _encodable(request: Request) -> Request:
     """The request with no lone surrogate in anything that may be stored or echoed."""
     key = request.actor.key
     actor = replace(
         request.actor,
-        key=MemberKey(encodable(key.platform), encodable(key.workspace), encodable(key.user)),
+        key=_encodable_key(key),
         community=encodable(request.actor.community) if request.actor.community else None,
     )
     channel = encodable(request.channel) if request.channel else request.channel

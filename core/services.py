@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from core.broadcast_rules import BroadcastRules
 from core.clock import Clock
 from core.faq.engine import FaqEngine
+from core.joins import JoinFeed
 from core.knowledge import Knowledge
 from core.metrics import Metrics, NoMetrics
 from core.pacing import PaceBook, Pacing
@@ -31,6 +32,8 @@ class Services:
     paces: PaceBook
     # Per platform; a broadcast to "all" reaches members who never used the bot only with one.
     directories: Mapping[str, MemberDirectory] = field(default_factory=dict)
+    # Per platform, whether its adapter hears members join (Discord: a privileged intent).
+    join_feeds: Mapping[str, JoinFeed] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=NoMetrics)
     # Questions per topic, added up in memory and flushed in batches by a background task.
     question_counts: QuestionCounts = field(default_factory=QuestionCounts)

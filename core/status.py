@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.identity import MemberKey
+from core.joins import Welcomed
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class MemberTraces:
     broadcasts_approved: list[int]  # broadcast ids they approved as the second moderator
     broadcast_copies: list[tuple[int, str]]  # (broadcast id, status) of copies sent to them
     slack_installations: int  # Slack installs recorded with them as the installer
+    welcomed: Welcomed | None = None  # the marker that keeps their welcome DM to one
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,8 @@ class CommunityProgress:
 
 @dataclass(frozen=True, slots=True)
 class DeliveryCounts:
-    """Outcomes of the community's reminders and broadcast deliveries, by status."""
+    """Outcomes of the community's reminders, broadcast deliveries and welcome DMs, by status."""
 
     reminders: dict[str, int]
     broadcasts: dict[str, int]
+    welcomes: dict[str, int] = field(default_factory=dict)

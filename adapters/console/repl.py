@@ -78,6 +78,7 @@ async def run_console(session: ConsoleSession, *, banner: str) -> None:
     if interactive:
         _enable_history()
         print(banner)
+    await session.arrive()
     read_line = (
         partial(input, PROMPT)
         if interactive

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from adapters.console.render import Choices
+from core.errors import StorageError
 from core.identity import MemberKey
+from core.joins import MemberJoined
 from core.replies import Attachment
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
@@ -13,6 +16,8 @@ from core.service import Gigguard
 PLATFORM = "console"
 WORKSPACE = "local"
 COMMAND_PREFIX = "/optout"
+
+log = logging.getLogger(__name__)
 
 
 class ConsoleSession:
@@ -36,6 +41,17 @@ class ConsoleSession:
         self._save_to = save_to
         self.choices = choices or Choices()
         self._width = width
+
+    async def arrive(self) -> bool:
+        """The person at the terminal joins the console's community, as a new Slack or Discord
+        member would: with welcome on there, their one welcome DM arrives in the conversation
+        (the first time only). True if one was queued."""
+        joined = MemberJoined(key=self._actor.key, community=WORKSPACE, bot=False)
+        try:
+            return await self._core.member_joined(joined)
+        except StorageError:  # the conversation works without it; the next start tries again
+            log.exception("console: could not announce %s joining", self._actor.key.user)
+            return False
 
     def to_request(self, line: str) -> Request:
         """`/optout <subcommand> ...` or a choice's number is a command; anything else is a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, cast
 
 import discord
@@ -30,17 +31,32 @@ DEFER_AFTER = 2.0  # seconds; Discord drops an interaction not answered within 3
 MAX_RATELIMIT_WAIT = 30.0
 
 
-def intents(*, member_list: bool = False) -> discord.Intents:
+def intents(*, member_list: bool = False, member_joins: bool = False) -> discord.Intents:
     """The minimum: guilds (roles for the moderator check) and DMs, none privileged unless
-    `member_list` asks for members (GIGGUARD_DISCORD_MEMBER_LIST, for broadcasts to everyone).
+    `member_list` (GIGGUARD_DISCORD_MEMBER_LIST, for broadcasts to everyone) or `member_joins`
+    (GIGGUARD_DISCORD_WELCOME, for welcome DMs) asks for members.
 
     Not message_content: DM text reaches a bot without it, and server messages are ignored.
     """
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.dm_messages = True
-    chosen.members = member_list
+    chosen.members = member_list or member_joins
     return chosen
+
+
+class DiscordJoinFeed:
+    """Whether Discord tells this client when members join (core's JoinFeed): only if it asked
+    for the Server Members intent and the application may have it (its flags; Discord refuses
+    the connection otherwise, close code 4014)."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    def hears_joins(self) -> bool:
+        flags = self._client.application_flags
+        allowed = flags.gateway_guild_members or flags.gateway_guild_members_limited
+        return self._client.intents.members and allowed
 
 
 class Replies(Protocol):
@@ -64,6 +80,10 @@ class DiscordAdapter:
     @property
     def member_list(self) -> bool:
         return self._config.member_list
+
+    @property
+    def member_joins(self) -> bool:
+        return self._config.welcome
 
     async def setup(self, client: discord.Client) -> None:
         """Register commands and persistent buttons before connecting; sync only on change."""
@@ -91,17 +111,32 @@ class DiscordAdapter:
         request = events.from_direct_message(message)
         await self._answer(request, DirectMessageReplies(message.channel, message.author.id))
 
+    async def on_member_join(self, member: discord.Member) -> None:
+        """A new server member: core queues their welcome DM if the server switched it on."""
+        joined = events.joined_member(member)
+        what = f"handle user {member.id} joining {joined.community}"
+        await self._guarded(what, self._core.member_joined(joined), _nobody_to_tell)
+
     async def _answer(self, request: Request, replies: Replies) -> None:
-        """The adapter's one broad boundary: whatever fails is logged and the member told."""
-        try:
-            reply = await self._reply(request, replies)
-            await replies.send(reply)
-        except Exception:
-            log.exception(
-                "discord: could not answer user %s (%s)", request.actor.key.user, request.origin
-            )
+        async def work() -> None:
+            await replies.send(await self._reply(request, replies))
+
+        async def apologise() -> None:
             with contextlib.suppress(discord.HTTPException):
                 await replies.apologise(render_plain(self._core.apology()))
+
+        what = f"answer user {request.actor.key.user} ({request.origin})"
+        await self._guarded(what, work(), apologise)
+
+    async def _guarded(
+        self, what: str, work: Awaitable[object], apologise: Callable[[], Awaitable[None]]
+    ) -> None:
+        """The adapter's one broad boundary: whatever fails is logged and the member told."""
+        try:
+            await work
+        except Exception:
+            log.exception("discord: could not %s", what)
+            await apologise()
 
     async def _reply(self, request: Request, replies: Replies) -> Reply:
         """Run core; if it is not done within `defer_after`, tell Discord we are on it."""
@@ -115,12 +150,16 @@ class DiscordAdapter:
             work.cancel()  # a no-op once done; stops orphaned work if we were cancelled
 
 
+async def _nobody_to_tell() -> None:
+    """A failed join has no one waiting for an answer: the log line is the whole report."""
+
+
 class _ClientHooks:
     """What discord.py calls on a client, handed to the adapter; shared by both client classes."""
 
     def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
         super().__init__(  # type: ignore[call-arg]
-            intents=intents(member_list=adapter.member_list),
+            intents=intents(member_list=adapter.member_list, member_joins=adapter.member_joins),
             # The directory pages members over REST: never fetch or cache whole servers.
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
@@ -135,6 +174,9 @@ class _ClientHooks:
 
     async def on_message(self, message: discord.Message) -> None:
         await self.adapter.on_message(message)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.adapter.on_member_join(member)
 
     async def on_ready(self) -> None:
         self.adapter.connection(True)

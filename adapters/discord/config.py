@@ -16,6 +16,8 @@ class DiscordConfig:
     shards: int | str = 1  # a shard count, or "auto" to ask Discord (AutoShardedClient)
     # List server members for broadcasts (the privileged Server Members intent, opt-in).
     member_list: bool = False
+    # Hear members join, for welcome DMs (the same privileged intent, opt-in).
+    welcome: bool = False
     # Told True on READY / RESUMED and False when the gateway connection drops.
     on_connection: Callable[[bool], None] | None = None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import discord
 
 from core.identity import MemberKey
+from core.joins import MemberJoined
 from core.requests import Actor, Origin, Place, Request
 
 PLATFORM = "discord"
@@ -47,6 +48,11 @@ def from_direct_message(message: discord.Message) -> Request:
         origin=Origin.DM_TEXT,
         channel=str(message.channel.id),
     )
+
+
+def joined_member(member: discord.Member) -> MemberJoined:
+    """GUILD_MEMBER_ADD: the member's global identity joined this server (its community)."""
+    return MemberJoined(key=member_key(member), community=str(member.guild.id), bot=member.bot)
 
 
 def wants_answer(message: discord.Message) -> bool:

@@ -1,10 +1,12 @@
-"""Translate raw Slack payloads (slash command, DM event, button click) into core requests."""
+"""Translate raw Slack payloads (slash command, DM event, button click, member join) into core
+requests and events."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from core.identity import MemberKey
+from core.joins import MemberJoined
 from core.requests import Actor, Origin, Place, Request
 
 PLATFORM = "slack"
@@ -64,6 +66,15 @@ def dm_request(event: Payload, actor: Actor) -> Request:
         place=Place.DM,
         origin=Origin.DM_TEXT,
         channel=event["channel"],
+    )
+
+
+def joined_member(body: Payload, event: Payload) -> MemberJoined:
+    """A `team_join`: the new member's full user object, `is_bot` for apps' bot users."""
+    user = event["user"]
+    team = body.get("team_id") or user["team_id"]
+    return MemberJoined(
+        key=member_key(team, user["id"]), community=team, bot=bool(user.get("is_bot"))
     )
 
 

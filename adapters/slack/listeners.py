@@ -33,6 +33,7 @@ from adapters.slack.outbound import (
     upload_attachments,
     upload_to_member,
 )
+from core.joins import MemberJoined
 from core.replies import ACTION_PREFIX, Reply
 from core.requests import Actor, Request
 
@@ -45,6 +46,8 @@ class Core(Protocol):
     """All the adapter needs of core (`core.service.Gigguard`): a request in, a reply out."""
 
     async def handle(self, request: Request) -> Reply: ...
+
+    async def member_joined(self, joined: MemberJoined) -> bool: ...
 
     def apology(self) -> Reply: ...
 
@@ -66,6 +69,7 @@ class Listeners:
         bolt.command(inbound.COMMAND)(self.on_command)
         bolt.event("message")(self.on_message)
         bolt.event("app_home_opened")(self.on_home_opened)
+        bolt.event("team_join")(self.on_team_join)
         bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self.on_action)
 
     async def on_command(self, ack: AsyncAck, body: Payload, client: AsyncWebClient) -> None:
@@ -107,6 +111,15 @@ class Listeners:
             await self._publish_home(client, await self._actor(client, team, user))
 
         await self._guarded("app home", work(), lambda: self._apologise_home(client, user))
+
+    async def on_team_join(self, body: Payload, event: Payload) -> None:
+        """A new workspace member: core queues their welcome DM if moderators switched it on."""
+        joined = inbound.joined_member(body, event)
+
+        async def work() -> None:
+            await self._core.member_joined(joined)
+
+        await self._guarded("member join", work(), _nobody_to_tell)
 
     async def on_action(self, ack: AsyncAck, body: Payload, client: AsyncWebClient) -> None:
         await ack()
@@ -174,3 +187,7 @@ class Listeners:
             except Exception:
                 log.exception("slack: could not answer a %s", what)
                 await apologise()
+
+
+async def _nobody_to_tell() -> None:
+    """A failed join has no one waiting for an answer: the log line is the whole report."""

@@ -12,6 +12,7 @@ from core.commands import (
     privacy,
     reminders,
     status,
+    welcome,
 )
 from core.commands.context import CommandContext
 from core.commands.registry import Argument, CommandSpec, Registry
@@ -121,5 +122,12 @@ def build_registry(knowledge: Knowledge) -> Registry:
             moderator_only=True,
         ),
         CommandSpec("dashboard", msg("help_dashboard"), dashboard.dashboard, moderator_only=True),
+        CommandSpec(
+            "welcome",
+            msg("help_welcome"),
+            welcome.welcome,
+            Argument("setting", msg("arg_welcome"), welcome.CHOICES),
+            moderator_only=True,
+        ),
     ]
     return Registry(specs)

@@ -78,6 +78,10 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
     delivery_rows = [
         (ctx.msg(f"stats_reminders_{s.value}"), str(n)) for s, n in figures.reminders.items()
     ] + [(ctx.msg(f"stats_broadcasts_{s.value}"), str(n)) for s, n in figures.broadcasts.items()]
+    if any(figures.welcomes.values()):  # communities that never welcomed anyone: no rows
+        delivery_rows += [
+            (ctx.msg(f"stats_welcomes_{s.value}"), str(n)) for s, n in figures.welcomes.items()
+        ]
     blocks.append(_table(ctx, delivery_rows, ctx.msg("stats_deliveries_title")))
 
     rate = figures.decline_rate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from core.commands.context import CommandContext
+from core.joins import Welcomed
 from core.ports import UnitOfWork
 from core.replies import Button, ButtonStyle, CodeBlock, Reply, Section
 from core.requests import Request
@@ -56,7 +57,13 @@ def _traces(traces: MemberTraces) -> dict[str, object]:
             for broadcast, status in traces.broadcast_copies
         ],
         "slack_installations": traces.slack_installations,
+        "welcomed": _welcomed(traces.welcomed),
     }
+
+
+def _welcomed(marker: Welcomed | None) -> dict[str, str] | None:
+    """Where and when the member was welcomed (the marker that keeps it to one DM)."""
+    return None if marker is None else {"community": marker.community, "at": marker.at.isoformat()}
 
 
 async def my_data(ctx: CommandContext, args: str) -> Reply:

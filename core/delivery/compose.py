@@ -1,4 +1,5 @@
-"""What a reminder or a broadcast looks like when it arrives: platform-neutral replies."""
+"""What a reminder, a broadcast or a welcome looks like when it arrives: platform-neutral
+replies."""
 
 from __future__ import annotations
 
@@ -42,3 +43,21 @@ def broadcast_reply(services: Services, broadcast: NewBroadcast, *, as_dm: bool)
         context=msg("broadcast_dm_footer"),
         ephemeral=False,
     )
+
+
+def welcome_reply(services: Services, progress: Progress) -> Reply:
+    """A new member's one welcome DM: what changed (each marketplace's summary), their checklist
+    with a button per toggle, the guide and a way to mute. `preview` shows exactly this."""
+    knowledge = services.knowledge
+    msg = knowledge.message
+    marketplaces = knowledge.toggle_marketplaces()
+    changed = "\n".join(guide.summary for guide in marketplaces)
+    intro = Section(f"{msg('welcome_intro')}\n{changed}", title=msg("welcome_title"))
+    blocks: list[Block] = [intro]
+    blocks += checklists_for(knowledge, progress)
+    buttons = (
+        Button(msg("button_guide"), "guide", ButtonStyle.PRIMARY),
+        Button(msg("button_mute"), "mute", ButtonStyle.DEFAULT),
+    )
+    context = knowledge.cite(marketplaces[0]) if marketplaces else None
+    return Reply(blocks=tuple(blocks), buttons=buttons, context=context, ephemeral=False)

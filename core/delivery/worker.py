@@ -22,13 +22,14 @@ import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
-from core.delivery.compose import broadcast_reply, reminder_reply
+from core.delivery.compose import broadcast_reply, reminder_reply, welcome_reply
 from core.delivery.when import next_run
 from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
 from core.identity import MemberKey
 from core.metrics import DELIVERIES, RATE_LIMIT_WAITS
 from core.outage import Outage
 from core.outbox import (
+    ANNOUNCEMENTS,
     Audience,
     Broadcast,
     BroadcastState,
@@ -213,12 +214,16 @@ class DeliveryWorker:
     async def _prepare(self, row: Claimed) -> Reply | tuple[Status, str]:
         """The reply to send, or why the row ends without sending."""
         async with self._services.uow() as uow:
-            if row.kind is Kind.REMINDER:
+            if row.kind in (Kind.REMINDER, Kind.WELCOME):
                 assert row.user is not None
                 key = MemberKey(row.platform, row.workspace, row.user)
                 who = await uow.outbox.recipient(
                     row.platform, row.workspace, row.user, finished=self._finished
                 )
+                if row.kind is Kind.WELCOME:
+                    if who.muted:
+                        return Status.SKIPPED, SkipReason.MUTED
+                    return welcome_reply(self._services, await read_progress(uow, key))
                 if who.finished:
                     return Status.SKIPPED, SkipReason.FINISHED
                 return reminder_reply(
@@ -250,7 +255,7 @@ class DeliveryWorker:
 
     async def _fence(self, row: Claimed) -> bool:
         """Right before sending: renew the lease if still held, else skip the row. The same
-        statement checks again that a broadcast's recipient has not muted the bot meanwhile;
+        statement checks again that an announcement's recipient has not muted the bot meanwhile;
         a member who asked to be forgotten has no rows left, so their fence fails."""
         async with self._services.uow() as uow:
             now = self._now()
@@ -258,7 +263,7 @@ class DeliveryWorker:
                 await uow.commit()
                 return True
             muted = False
-            if row.kind is Kind.DM and row.user is not None:
+            if row.kind in ANNOUNCEMENTS and row.user is not None:
                 who = await uow.outbox.recipient(
                     row.platform, row.workspace, row.user, finished=self._finished
                 )

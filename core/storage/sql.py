@@ -40,6 +40,7 @@ from core.storage.sql_delivery import (
 from core.storage.sql_outbox import SqlOutboxRepository
 from core.storage.sql_policy import SqlPolicyUpdateRepository, current_off, superseded
 from core.storage.sql_stats import SqlCommunityStats
+from core.storage.sql_welcome import SqlWelcomeRepository
 from core.storage.tables import (
     Delivery,
     FaqTopicCount,
@@ -311,6 +312,7 @@ class SqlUnitOfWork:
         self.broadcasts = SqlBroadcastRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)
         self.dashboard_logins = SqlDashboardLogins(self._session)
+        self.welcome = SqlWelcomeRepository(self._session)
         return self
 
     async def __aexit__(

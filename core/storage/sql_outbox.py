@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from core.identity import MemberKey
 from core.outbox import (
+    ANNOUNCEMENTS,
     Broadcast,
     BroadcastState,
     Claimed,
@@ -115,13 +116,14 @@ class SqlOutboxRepository:
         """Renew the lease for one send, only while it is still held and not run out. One
         conditional UPDATE, so no other worker can have claimed the row in between; a row
         cancelled or deleted (forget-me) since the claim is no longer pending and fails too,
-        and so does a broadcast DM to a member who muted the bot since."""
+        and so does an announcement (a broadcast DM, a welcome) to a member who muted the bot
+        since."""
         still_ours = [
             self._held(row, owner),
             col(Delivery.status) == Status.PENDING,
             col(Delivery.lease_until) > now,
         ]
-        if row.kind is Kind.DM and row.user is not None:
+        if row.kind in ANNOUNCEMENTS and row.user is not None:
             muted = select(col(Member.id)).where(
                 is_member(MemberKey(row.platform, row.workspace, row.user)),
                 col(Member.muted).is_(True),

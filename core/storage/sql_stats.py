@@ -1,4 +1,5 @@
-"""SQL aggregates behind a moderator's `stats`: progress, trend and delivery outcomes."""
+"""SQL aggregates behind a moderator's `stats`: progress, trend and delivery outcomes (reminders,
+broadcasts, welcome DMs)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from core.ports import ToggleIds
 from core.status import CommunityProgress, DeliveryCounts
 from core.storage.community import in_community
 from core.storage.sql_policy import current_off, superseded
-from core.storage.tables import Broadcast, Delivery, Member, ToggleStatus, as_utc
+from core.storage.tables import (
+    Broadcast,
+    Delivery,
+    Member,
+    ToggleStatus,
+    WelcomedMember,
+    as_utc,
+)
 
 
 class SqlCommunityStats:
@@ -79,6 +87,25 @@ class SqlCommunityStats:
             )
             .group_by(col(Delivery.status))
         )
+        welcomes = await self._session.execute(
+            select(col(Delivery.status), func.count())
+            .join(
+                WelcomedMember,
+                and_(
+                    col(WelcomedMember.platform) == col(Delivery.platform),
+                    col(WelcomedMember.workspace) == col(Delivery.workspace),
+                    col(WelcomedMember.user_id) == col(Delivery.user_id),
+                ),
+            )
+            .where(
+                col(Delivery.kind) == Kind.WELCOME,
+                col(WelcomedMember.platform) == platform,
+                col(WelcomedMember.community) == workspace,
+            )
+            .group_by(col(Delivery.status))
+        )
         return DeliveryCounts(
-            reminders=dict(reminders.tuples().all()), broadcasts=dict(broadcasts.tuples().all())
+            reminders=dict(reminders.tuples().all()),
+            broadcasts=dict(broadcasts.tuples().all()),
+            welcomes=dict(welcomes.tuples().all()),
         )

@@ -171,3 +171,27 @@ class DashboardLogin(SQLModel, table=True):
     session_expires_at: dt.datetime | None = Field(
         default=None, sa_column=_utc_column(nullable=True)
     )
+
+
+class WelcomeCommunity(SQLModel, table=True):
+    """A community whose moderators switched welcome DMs on (no row: off, the default)."""
+
+    __tablename__ = "welcome_community"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    community: str = Field(primary_key=True, max_length=64)
+    switched_on_at: dt.datetime = Field(sa_column=_utc_column())
+
+
+class WelcomedMember(SQLModel, table=True):
+    """The durable marker that a member was welcomed: one row per member, ever, so a second
+    join (or a second server on Discord, where identities are global) sends nothing. Written
+    in the same transaction as the welcome's delivery row; forget-me deletes it."""
+
+    __tablename__ = "welcomed_member"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(primary_key=True, max_length=64)
+    community: str = Field(max_length=64, index=True)  # where they joined: whose stats count it
+    created_at: dt.datetime = Field(sa_column=_utc_column())

@@ -1,7 +1,13 @@
 """A fake Discord on port 0: the REST endpoints gigguard uses and a real-protocol gateway.
 
 The real discord.py client talks to it; tests inject gateway events (slash commands, button
-clicks, DMs) and read back every request the bot made. Nothing here mocks discord.py.
+clicks, DMs, members joining) and read back every request the bot made. Nothing here mocks
+discord.py.
+
+Privileged intents behave as Discord documents them: a client that identifies with GUILD_MEMBERS
+while the application's flags do not allow it (Server Members Intent off in the developer
+portal) is disconnected with close code 4014, and GUILD_MEMBER_ADD reaches only sessions that
+asked for GUILD_MEMBERS.
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ from tests.discord.records import EPHEMERAL, Recorded, Sent
 from tests.discord.spec_check import request_problems, response_problems
 
 API_PREFIX = "/api/v10"
+GUILD_MEMBERS_INTENT = 1 << 1  # gateway intent: member join, update, remove (privileged)
+# Application flags: the Server Members Intent switched on in the portal (verified apps, and
+# apps in under 100 servers).
+GATEWAY_GUILD_MEMBERS = 1 << 14
+GATEWAY_GUILD_MEMBERS_LIMITED = 1 << 15
 WAIT_SECONDS = 120.0  # a hang guard only: waits end on events, however slow the machine
 
 
@@ -68,6 +79,9 @@ class FakeDiscord:
         self.unknown_users: set[int] = set()
         self.guild_members: list[Payload] = []  # GET /guilds/{GUILD_ID}/members, any order
         self.refuse_member_list = False  # answer it 403 50001, as without the members intent
+        # What the developer portal allows (served in READY and /oauth2/applications/@me): by
+        # default the Server Members Intent is switched on, as for an app in under 100 servers.
+        self.application_flags = GATEWAY_GUILD_MEMBERS_LIMITED
         self.budgets: list[Budget] = []  # per-second limits, switched on by limit_rate
         self.limited = 0  # 429s answered because a budget was spent
         self.nonce_repeats = 0  # sends answered with the message an earlier nonce created
@@ -251,6 +265,20 @@ class FakeDiscord:
         data = p.message(next(self._ids), channel_id, author, {"content": content})
         await self._session_for(None).dispatch("MESSAGE_CREATE", data)
 
+    async def member_joins(self, user_id: int, *, bot: bool = False) -> bool:
+        """Someone joins the fake guild: GUILD_MEMBER_ADD goes to the guild's shard only if that
+        session identified with the GUILD_MEMBERS intent, as on Discord. True if dispatched."""
+        data = p.guild_member_add(user_id, bot=bot)
+        member = {k: v for k, v in data.items() if k != "guild_id"}
+        problems = response_problems("GuildMemberResponse", member)
+        assert not problems, f"the fake's member is not shaped like Discord's: {problems}"
+        self.guild_members.append(member)
+        session = self._session_for(p.GUILD_ID)
+        if not int(session.identify.get("intents", 0)) & GUILD_MEMBERS_INTENT:
+            return False
+        await session.dispatch("GUILD_MEMBER_ADD", data)
+        return True
+
     async def _interact(
         self,
         kind: int,
@@ -328,8 +356,14 @@ class FakeDiscord:
     async def _identify(self, session: GatewaySession, identify: Payload) -> None:
         session.identify = identify
         session.shard = tuple(identify.get("shard", (0, 1)))  # type: ignore[assignment]
+        allowed = self.application_flags & (GATEWAY_GUILD_MEMBERS | GATEWAY_GUILD_MEMBERS_LIMITED)
+        if int(identify.get("intents", 0)) & GUILD_MEMBERS_INTENT and not allowed:
+            await session.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         session_id = f"session-{next(self._ids)}"
-        await session.dispatch("READY", p.ready(session_id, self.gateway_url, list(session.shard)))
+        ready = p.ready(session_id, self.gateway_url, list(session.shard))
+        ready["application"]["flags"] = self.application_flags
+        await session.dispatch("READY", ready)
         if (p.GUILD_ID >> 22) % session.shard[1] == session.shard[0]:
             await session.dispatch("GUILD_CREATE", p.guild(self.moderator_role))
         async with self._changed:
@@ -427,7 +461,7 @@ class FakeDiscord:
     async def _application(
         self, request: web.Request, match: re.Match[str], body: Any
     ) -> web.Response:
-        return self._json(p.application())
+        return self._json(p.application() | {"flags": self.application_flags})
 
     async def _gateway_url(
         self, request: web.Request, match: re.Match[str], body: Any

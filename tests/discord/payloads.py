@@ -236,3 +236,23 @@ def error(code: int, message: str) -> Payload:
 def invalid_form_body(problems: list[str]) -> Payload:
     """Discord's 400 for a body its schema refuses (the real one nests errors by field)."""
     return {"message": "Invalid Form Body", "code": 50035, "errors": {"_problems": problems}}
+
+
+def guild_member_add(user_id: int, *, bot: bool = False) -> Payload:
+    """GUILD_MEMBER_ADD's data: a guild member object (GuildMemberResponse in Discord's OpenAPI
+    document, every required field) with the extra `guild_id`, as the gateway docs list it."""
+    return {
+        "guild_id": str(GUILD_ID),
+        "user": user(user_id, bot=bot) | {"flags": 0, "primary_guild": None, "banner": None},
+        "roles": [],
+        "joined_at": TIMESTAMP,
+        "premium_since": None,
+        "deaf": False,
+        "mute": False,
+        "nick": None,
+        "avatar": None,
+        "banner": None,
+        "communication_disabled_until": None,
+        "flags": 0,
+        "pending": False,
+    }

@@ -9,6 +9,11 @@ grants, unless a test says otherwise), rate-limits each method by its tier, refu
 channel the bot is not in, and validates every Block Kit body with slack_sdk's models. A body
 Slack would refuse is answered with Slack's error and kept in `violations`, which the
 `fake_slack` fixture checks after every test.
+
+It also plays Slack's side of the Events API for events only Slack starts: `team_join`
+(docs.slack.dev/reference/events/team_join), built only when Slack would send it (the app
+subscribes to it in the manifest and its token holds `users:read`), then posted signed by
+SlackSim (HTTP) or pushed through Socket Mode with `push_event`.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from aiohttp import WSMsgType, web
 
 from tests.slack.slack_rules import (
     HISTORY_MAX_LIMIT,
+    MANIFEST,
     InvalidBody,
     TierLimiter,
     check_message,
@@ -101,6 +108,51 @@ class Failure:
     retry_after: int | None = None
 
 
+# Events the app receives only if its token holds one of these scopes ("Required Scopes" on each
+# event's reference page).
+EVENT_SCOPES: dict[str, tuple[str, ...]] = {"team_join": ("users:read",)}
+
+
+def manifest_bot_events() -> frozenset[str]:
+    """The bot events our manifest subscribes to: what the fake sends."""
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    return frozenset(manifest["settings"]["event_subscriptions"]["bot_events"])
+
+
+def user_object(user: str, *, team: str = TEAM, is_bot: bool = False) -> dict[str, Any]:
+    """A user as Slack's users.info and team_join show one (the fields gigguard could read)."""
+    profile: dict[str, Any] = {
+        "real_name": f"Member {user}",
+        "display_name": "",
+        "team": team,
+        "image_48": "https://example.invalid/48.png",
+    }
+    if is_bot:
+        profile |= {"bot_id": "B" + user.removeprefix("U"), "api_app_id": "A0OTHER"}
+    return {
+        "id": user,
+        "team_id": team,
+        "name": user.lower(),
+        "deleted": False,
+        "color": "9f69e7",
+        "real_name": f"Member {user}",
+        "tz": "Europe/Berlin",
+        "tz_label": "Central European Time",
+        "tz_offset": 3600,
+        "profile": profile,
+        "is_admin": False,
+        "is_owner": False,
+        "is_primary_owner": False,
+        "is_restricted": False,
+        "is_ultra_restricted": False,
+        "is_bot": is_bot,
+        "is_app_user": False,
+        "updated": 1700000000,
+        "is_email_confirmed": not is_bot,
+        "who_can_share_contact_card": "EVERYONE",
+    }
+
+
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
 GENERAL = "C0GENERAL"  # the public channel the bot was invited to
 
@@ -135,6 +187,8 @@ class FakeSlack:
         self.install_codes: dict[str, tuple[str, str]] = {}
         self.client_credentials: tuple[str, str] | None = None
         self.token_teams: dict[str, str] = {}  # bot token -> team, for auth.test
+        self.bot_events = manifest_bot_events()  # what the app subscribed to
+        self._event_ids = itertools.count(1)
 
     def limit_rate(self, per_second: dict[str, float] | None) -> None:
         """Limit to explicit budgets (calls per second per method and token) instead of Slack's
@@ -340,6 +394,56 @@ class FakeSlack:
     async def push_envelope(self, envelope: dict[str, Any]) -> None:
         """Send a Socket Mode envelope (slash_commands, events_api, interactive) to the client."""
         await self._sockets[-1].send_json(envelope)
+
+    def team_join(
+        self, user: str, *, team: str = TEAM, is_bot: bool = False
+    ) -> dict[str, Any] | None:
+        """The event_callback Slack sends every connection of `team` when `user` joins it, or
+        None when Slack would send nothing: the app is not subscribed to `team_join`, or its
+        install did not grant the event's required scope (users:read)."""
+        granted = self.bot_scopes.intersection(EVENT_SCOPES["team_join"])
+        if "team_join" not in self.bot_events or not granted:
+            return None
+        number = next(self._event_ids)
+        return {
+            "token": "legacy-verification-token-unused",
+            "team_id": team,
+            "api_app_id": "A0GIGGUARD",
+            "event": {
+                "type": "team_join",
+                "user": user_object(user, team=team, is_bot=is_bot),
+                "cache_ts": 1700000000 + number,
+                "event_ts": f"1700000000.{number:06d}",
+            },
+            "type": "event_callback",
+            "event_id": f"EvJOIN{number:06d}",
+            "event_time": 1700000000 + number,
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": team,
+                    "user_id": BOT_USER,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+
+    async def push_event(self, event_callback: dict[str, Any]) -> str:
+        """Deliver an Events API payload over Socket Mode; returns the envelope id it acks."""
+        envelope_id = f"env-{event_callback['event_id']}"
+        await self.push_envelope(
+            {
+                "envelope_id": envelope_id,
+                "type": "events_api",
+                "payload": event_callback,
+                "accepts_response_payload": False,
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
+        )
+        return envelope_id
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()

@@ -19,7 +19,8 @@ ORIGIN = {
     "source": "https://github.com/discord/discord-api-spec/blob/main/specs/openapi.json",
     "commit": "74fda0fad044407ea280043a03ffc9bc64c4e49e",
     "license": "MIT (discord/discord-api-spec)",
-    "note": "subset: request bodies gigguard sends + ApplicationCommandResponse; "
+    "note": "subset: request bodies gigguard sends + ApplicationCommandResponse and "
+    "GuildMemberResponse (the member in GUILD_MEMBER_ADD); "
     "regenerate with tests/discord/spec/extract.py",
 }
 # (method, path) of every operation whose request body the bot sends.
@@ -32,7 +33,7 @@ OPERATIONS = [
     ("post", "/webhooks/{webhook_id}/{webhook_token}"),
     ("patch", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"),
 ]
-RESPONSES = ["ApplicationCommandResponse"]
+RESPONSES = ["ApplicationCommandResponse", "GuildMemberResponse"]
 PREFIX = "#/components/schemas/"
 
 
