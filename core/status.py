@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.identity import MemberKey
+from core.inbox.models import WaitingQuestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class MemberTraces:
     broadcasts_approved: list[int]  # broadcast ids they approved as the second moderator
     broadcast_copies: list[tuple[int, str]]  # (broadcast id, status) of copies sent to them
     slack_installations: int  # Slack installs recorded with them as the installer
+    # Questions sent to the moderators with "tell me when it is answered".
+    questions_to_moderators: list[WaitingQuestion] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

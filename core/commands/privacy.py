@@ -56,6 +56,10 @@ def _traces(traces: MemberTraces) -> dict[str, object]:
             for broadcast, status in traces.broadcast_copies
         ],
         "slack_installations": traces.slack_installations,
+        "questions_to_moderators": [
+            {"id": q.id, "asked_on": q.asked_on.isoformat(), "text": q.text, "answered": q.answered}
+            for q in traces.questions_to_moderators
+        ],
     }
 
 

@@ -1,5 +1,6 @@
 """A member's platform id outside the member tables: who created a broadcast, who installed
-the Slack app, who approved a broadcast. `my-data` lists these and `forget-me` clears them.
+the Slack app, who approved a broadcast, who asked to hear of a moderator's answer. `my-data`
+lists these and `forget-me` clears them.
 
 The Slack installation table is created in the same database by bot/migrations (0005) for
 slack_sdk's installation store; core reaches it with plain SQL on its known name and never
@@ -17,6 +18,7 @@ from sqlmodel import col
 from core.identity import MemberKey
 from core.status import MemberTraces
 from core.storage.sql_delivery import recipient_filter, row_count
+from core.storage.sql_inbox import forget_asker, waiting_for
 from core.storage.tables import Broadcast, Delivery
 
 FORGOTTEN = ""  # what a cleared id becomes (the columns are NOT NULL)
@@ -55,6 +57,7 @@ async def traces(session: AsyncSession, key: MemberKey) -> MemberTraces:
         broadcasts_approved=[int(i) for i in approved if i is not None],
         broadcast_copies=[(int(b), str(s)) for b, s in copies.tuples() if b is not None],
         slack_installations=installs,
+        questions_to_moderators=await waiting_for(session, key),
     )
 
 
@@ -75,6 +78,7 @@ async def clear(session: AsyncSession, key: MemberKey) -> int:
             .values(approved_by=FORGOTTEN)
         )
     )
+    changed += await forget_asker(session, key)
     if key.platform == "slack":
         changed += row_count(
             await session.execute(
