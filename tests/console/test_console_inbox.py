@@ -17,7 +17,7 @@ def choice(shown: str, label: str) -> str:
 
 
 async def test_a_declined_question_reaches_the_inbox_and_its_answer_the_next_member(
-    app: App,  # noqa: F811
+    app: App,  # noqa: F811 (the fixture imported above)
 ) -> None:
     alice = ConsoleSession(app.core, user="alice", moderator=False)
     shown = await alice.reply_to("Is there a Berlin meetup for freelancers in December?")

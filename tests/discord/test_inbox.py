@@ -40,8 +40,8 @@ async def test_the_subcommands_fit_discord_and_button_commands_are_not_among_the
 async def test_send_answer_and_dm_on_discord(
     run_bot: RunBot,
     fake: FakeDiscord,
-    app: App,
-    clock: ManualClock,  # noqa: F811
+    app: App,  # noqa: F811 (the fixture imported above)
+    clock: ManualClock,
 ) -> None:
     async with run_bot() as client:
         (decline,) = await fake.replies(await fake.slash("ask", MEETUP, user_id=MEMBER))

@@ -39,9 +39,9 @@ async def test_a_decline_offers_topics_and_the_moderators(slack: SlackSim) -> No
 
 async def test_sent_answered_and_told_by_dm(
     slack: SlackSim,
-    app: App,
+    app: App,  # noqa: F811 (the fixture imported above)
     clock: ManualClock,
-    messenger: object,  # noqa: F811
+    messenger: object,  # noqa: F811 (the fixture imported above)
 ) -> None:
     (reply,) = await slack.run(f"ask {MEETUP}")
     await slack.click(by_label(reply.blocks)["…and tell me when it is answered"], response="sent")
