@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -16,6 +16,7 @@ from core.clock import Clock, SystemClock
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine
 from core.knowledge import load_knowledge
+from core.knowledge.community_files import CommunityFiles, EditableKnowledge
 from core.metrics import Metrics, NoMetrics
 from core.pacing import PaceBook, load_pacing
 from core.ports import MemberDirectory
@@ -32,8 +33,9 @@ class App:
     engine: AsyncEngine
 
     async def close(self) -> None:
-        """Write the question counts still in memory, then close the database connections."""
+        """Write the counts still in memory, then close the database connections."""
         await self.core.services.question_counts.flush(self.core.services.uow)
+        await self.core.services.answer_feedback.flush(self.core.services.uow)
         await self.engine.dispose()
 
 
@@ -65,6 +67,7 @@ def build_app(
         paces=PaceBook(pacing, ceiling=settings.max_send_rate),
         question_counts=QuestionCounts(),
         public_url=settings.public_url,
+        editable_knowledge=_editable(settings, lambda: app),
         broadcast_rules=BroadcastRules(
             min_repeat=settings.min_repeat,
             weekly_cap=settings.broadcast_weekly_cap,
@@ -77,4 +80,19 @@ def build_app(
         queue=settings.command_queue,
         max_wait=settings.busy_after_seconds,
     )
-    return App(core=Gigguard(services, admission=admission), engine=engine)
+    app = App(core=Gigguard(services, admission=admission), engine=engine)
+    return app
+
+
+def _editable(settings: Settings, app: Callable[[], App]) -> EditableKnowledge | None:
+    """GIGGUARD_KNOWLEDGE_DIR, reloaded here and (through the generation row) everywhere.
+    `app` is looked up when a reload runs: it does not exist yet while its services are built."""
+    if settings.knowledge_dir is None:
+        return None
+
+    async def reload() -> bool:
+        from bot.knowledge_reload import reload_everywhere
+
+        return await reload_everywhere(app().core, settings, app().engine)
+
+    return EditableKnowledge(CommunityFiles(settings.knowledge_dir), reload)

@@ -7,16 +7,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bootstrap import App
-from bot.knowledge_reload import bump_generation, reload_core
+from bot.knowledge_reload import reload_everywhere
 from bot.settings import Settings
 from core.dashboard.models import DashboardModerator, ModeratorCheck
 from core.dashboard_access import issue_link, login_url
 from core.identity import MemberKey
 from core.knowledge.community_files import CommunityFiles
-from core.service import Gigguard
 
 if TYPE_CHECKING:
     import discord
@@ -49,14 +47,6 @@ def moderator_checks(
 
         found["discord"] = DiscordModeratorCheck(discord_client, discord_role)
     return found
-
-
-async def reload_everywhere(core: Gigguard, settings: Settings, engine: AsyncEngine) -> bool:
-    """Reload here at once, then bump the generation so every other `gigguard run` follows."""
-    if not await reload_core(core, settings):
-        return False
-    await bump_generation(engine)
-    return True
 
 
 def dashboard_mount(

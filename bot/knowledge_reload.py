@@ -59,6 +59,14 @@ async def reload_core(core: Gigguard, settings: Settings, load: Loader = load_fr
     return True
 
 
+async def reload_everywhere(core: Gigguard, settings: Settings, engine: AsyncEngine) -> bool:
+    """Reload here at once, then bump the generation so every other `gigguard run` follows."""
+    if not await reload_core(core, settings):
+        return False
+    await bump_generation(engine)
+    return True
+
+
 def reload_in_background(core: Gigguard, settings: Settings) -> None:
     """For the SIGHUP handler, which cannot await: reload as a task of the running loop."""
     task = asyncio.get_running_loop().create_task(reload_core(core, settings))

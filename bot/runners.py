@@ -214,9 +214,10 @@ async def run_adapters(
         discord_client=discord_client,
         console_choices=choices,
     )
-    counts = app.core.services.question_counts
+    services = app.core.services
     graceful: list[Graceful] = [
-        partial(counts.flush_every, app.core.services.uow, seconds=settings.faq_count_flush_seconds)
+        partial(counts.flush_every, services.uow, seconds=settings.faq_count_flush_seconds)
+        for counts in (services.question_counts, services.answer_feedback)
     ]
     if messengers:
         graceful.append(partial(run_worker, app, messengers))

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from core.knowledge import Knowledge
 from core.outbox import Status
 from core.progress import finished_toggles
 from core.services import Services
@@ -63,6 +64,16 @@ class TopicFigure:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedbackFigure:
+    """Clicks under a topic's answer: counts of clicks, not of people (never hidden)."""
+
+    id: str
+    title: str
+    helpful: int
+    unhelpful: int
+
+
+@dataclass(frozen=True, slots=True)
 class CommunityFigures:
     platform: str
     workspace: str
@@ -78,6 +89,7 @@ class CommunityFigures:
     declined: int
     top_topics: tuple[TopicFigure, ...]
     welcomes: dict[Status, int] = field(default_factory=dict)  # messages, like the two above
+    feedback: tuple[FeedbackFigure, ...] = ()  # most clicked first
 
     @property
     def hidden(self) -> bool:
@@ -130,7 +142,9 @@ async def community_figures(
             for guide in knowledge.toggle_marketplaces()
         ]
         topics = Counter(await uow.faq_stats.topic_counts(**scope))
+        clicks = Counter(await uow.feedback.topic_counts(**scope))
     topics.update(services.question_counts.pending(**scope))  # not yet written
+    clicks.update(services.answer_feedback.pending(**scope))
     group = progress.members
     marketplaces = tuple(
         MarketplaceFigures(
@@ -168,4 +182,16 @@ async def community_figures(
         declined=topics.get(None, 0),
         top_topics=top,
         welcomes={s: deliveries.welcomes.get(s, 0) for s in WELCOME_STATES},
+        feedback=_feedback(knowledge, clicks),
     )
+
+
+def _feedback(
+    knowledge: Knowledge, clicks: Counter[tuple[str, bool]]
+) -> tuple[FeedbackFigure, ...]:
+    figures = [
+        FeedbackFigure(tid, topic.title, clicks[(tid, True)], clicks[(tid, False)])
+        for tid, topic in knowledge.topics.items()
+        if clicks[(tid, True)] or clicks[(tid, False)]
+    ]
+    return tuple(sorted(figures, key=lambda f: -(f.helpful + f.unhelpful)))

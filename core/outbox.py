@@ -12,6 +12,7 @@ class Kind(StrEnum):
     DM = "dm"  # one member's copy of a broadcast
     CHANNEL = "channel"  # a broadcast posted in a channel
     RUN = "run"  # one occurrence of a broadcast: expanded into DM/CHANNEL rows when due
+    ANSWER = "answer"  # tells a member the moderators answered their question (core/inbox)
     WELCOME = "welcome"  # a new member's one welcome DM; their checklist is built at send time
 
 

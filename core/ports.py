@@ -10,6 +10,7 @@ from typing import Protocol, Self
 
 from core.dashboard.models import DashboardLoginRepository
 from core.identity import MemberKey
+from core.inbox.models import FeedbackRepository, InboxRepository
 from core.outbox import (
     Audience,
     Broadcast,
@@ -316,6 +317,8 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     dashboard_logins: DashboardLoginRepository
     welcome: WelcomeRepository
+    inbox: InboxRepository
+    feedback: FeedbackRepository
 
     async def __aenter__(self) -> Self: ...
 

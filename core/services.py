@@ -14,7 +14,10 @@ from core.broadcast_rules import BroadcastRules
 from core.clock import Clock
 from core.faq.engine import FaqEngine
 from core.joins import JoinFeed
+from core.feedback_counts import FeedbackCounts
+from core.inbox.pending import DeclinedQuestions
 from core.knowledge import Knowledge
+from core.knowledge.community_files import EditableKnowledge
 from core.metrics import Metrics, NoMetrics
 from core.pacing import PaceBook, Pacing
 from core.ports import MemberDirectory, UnitOfWorkFactory
@@ -41,3 +44,9 @@ class Services:
     public_url: str | None = None
     # Limits that keep broadcasts from becoming spam (GIGGUARD_MIN_REPEAT, ...).
     broadcast_rules: BroadcastRules = field(default_factory=BroadcastRules)
+    # Declined questions a member may still send to the moderators (memory only, minutes).
+    declined: DeclinedQuestions = field(default_factory=DeclinedQuestions)
+    # "Helpful" / "Not helpful" clicks per topic, flushed in batches like question_counts.
+    answer_feedback: FeedbackCounts = field(default_factory=FeedbackCounts)
+    # GIGGUARD_KNOWLEDGE_DIR and its live reload: moderators' answers become FAQ entries there.
+    editable_knowledge: EditableKnowledge | None = None

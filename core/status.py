@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from core.identity import MemberKey
 from core.joins import Welcomed
+from core.inbox.models import WaitingQuestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ class MemberTraces:
     broadcast_copies: list[tuple[int, str]]  # (broadcast id, status) of copies sent to them
     slack_installations: int  # Slack installs recorded with them as the installer
     welcomed: Welcomed | None = None  # the marker that keeps their welcome DM to one
+    # Questions sent to the moderators with "tell me when it is answered".
+    questions_to_moderators: list[WaitingQuestion] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

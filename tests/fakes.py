@@ -56,6 +56,7 @@ class InMemoryStore:
         self.reminders: dict[int, tuple[MemberKey, ReminderInfo]] = {}
         self.communities: set[tuple[MemberKey, str]] = set()
         self.policy_updates: list[PolicyUpdate] = []
+        self.feedback_counts: dict[tuple[str, str, str, bool], int] = {}
         self.fail_on_commit = False
 
 
@@ -266,6 +267,22 @@ class InMemoryFaqStats:
         }
 
 
+class InMemoryFeedback:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add_counts(self, counts: Mapping[tuple[str, str, str, bool], int]) -> None:
+        for ident, n in counts.items():
+            self._uow.feedback_counts[ident] = self._uow.feedback_counts.get(ident, 0) + n
+
+    async def topic_counts(self, *, platform: str, workspace: str) -> dict[tuple[str, bool], int]:
+        return {
+            (t, h): n
+            for (p, w, t, h), n in self._uow.feedback_counts.items()
+            if (p, w) == (platform, workspace)
+        }
+
+
 class InMemoryUnitOfWork:
     """Works on copies; `commit()` publishes them to the store, leaving without it discards."""
 
@@ -279,11 +296,13 @@ class InMemoryUnitOfWork:
         self.reminders_rows = dict(self._store.reminders)
         self.communities = set(self._store.communities)
         self.policy_updates = list(self._store.policy_updates)
+        self.feedback_counts = dict(self._store.feedback_counts)
         self.members = InMemoryMembers(self)
         self.reminders = InMemoryReminders(self)
         self.faq_stats = InMemoryFaqStats(self)
         self.policy = InMemoryPolicy(self)
         self.stats = InMemoryStats(self)
+        self.feedback = InMemoryFeedback(self)
         return self
 
     async def __aexit__(
@@ -303,6 +322,7 @@ class InMemoryUnitOfWork:
         self._store.reminders = self.reminders_rows
         self._store.communities = self.communities
         self._store.policy_updates = self.policy_updates
+        self._store.feedback_counts = self.feedback_counts
 
 
 class RecordingMetrics:

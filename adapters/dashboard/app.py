@@ -35,6 +35,9 @@ def dashboard_app(core: Gigguard, config: DashboardConfig) -> web.Application:
     app.router.add_post("/knowledge/notes/delete", views.delete_note)
     app.router.add_post("/knowledge/reload", views.reload)
     app.router.add_post("/knowledge/policy", views.record_policy_update)
+    app.router.add_get("/inbox", views.inbox)
+    app.router.add_post("/inbox/{id}/answer", views.answer_question)
+    app.router.add_post("/inbox/{id}/dismiss", views.dismiss_question)
     return app
 
 

@@ -3,7 +3,8 @@
 No figure is computed here: Overview and Export render core.community_figures (the figures
 `stats` shows, hidden under five members), Broadcasts calls core.delivery.broadcasting (what
 `broadcast`, `broadcasts` and `cancel` call), policy updates go through the same validation as
-`policy-update`, knowledge edits through CommunityFiles and the reload every bot uses.
+`policy-update`, knowledge edits through CommunityFiles and the reload every bot uses, and the
+Inbox calls core.moderators_inbox (what `inbox`, `inbox answer` and `inbox dismiss` call).
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from adapters.dashboard.auth import CONFIG, CORE, CSRF, MODERATOR
 from adapters.dashboard.chart import trend_chart
 from adapters.dashboard.render import page
+from core import moderators_inbox
 from core.commands import policy
 from core.commands.broadcasts import preview_lines
 from core.commands.context import CommandContext
@@ -27,6 +30,7 @@ from core.delivery import broadcasting
 from core.delivery.broadcasting import Order
 from core.delivery.compose import broadcast_reply
 from core.errors import UserInputError
+from core.inbox.entry import MAX_ANSWER
 from core.knowledge import KnowledgeError
 from core.knowledge.community_files import EDITABLE, NOTES, community_id
 from core.knowledge.models import CommunityNote
@@ -105,6 +109,9 @@ def _figure_rows(figures: CommunityFigures) -> list[tuple[str, str, int | None]]
     rows += [("broadcasts", s.value, n) for s, n in figures.broadcasts.items()]
     rows += [("faq", "questions", figures.questions), ("faq", "declined", figures.declined)]
     rows += [("faq", f"topic:{t.id}", t.asked) for t in figures.top_topics]
+    for f in figures.feedback:
+        rows += [("feedback", f"helpful:{f.id}", f.helpful)]
+        rows += [("feedback", f"not-helpful:{f.id}", f.unhelpful)]
     return rows
 
 
@@ -403,3 +410,58 @@ async def record_policy_update(request: web.Request) -> web.Response:
     except UserInputError as exc:
         return await knowledge(request, errors={"policy": str(exc)})
     return _see_other("/dashboard/knowledge#policy")
+
+
+INBOX_PAGE = 20
+
+
+async def inbox(
+    request: web.Request, *, errors: dict[int, str] | None = None, answers: Any = None
+) -> web.Response:
+    found = await moderators_inbox.groups(_services(request), _actor(request))
+    pages = max(1, -(-len(found) // INBOX_PAGE))
+    given = request.query.get("page", "1")
+    page = min(int(given), pages) if given.isdigit() and int(given) >= 1 else 1
+    return _page(
+        request,
+        "inbox.html",
+        status=400 if errors else 200,
+        groups=found[(page - 1) * INBOX_PAGE : page * INBOX_PAGE],
+        page=page,
+        pages=pages,
+        errors=errors or {},
+        answers=answers or {},
+        notice=request.query.get("notice"),
+        editable=_services(request).editable_knowledge is not None,
+        max_answer=MAX_ANSWER,
+    )
+
+
+def _group_id(request: web.Request) -> int:
+    given = request.match_info["id"]
+    if not given.isdigit():
+        raise web.HTTPNotFound()
+    return int(given)
+
+
+async def answer_question(request: web.Request) -> web.Response:
+    group_id = _group_id(request)
+    text = str((await request.post()).get("answer", ""))
+    try:
+        done = await moderators_inbox.answer(_services(request), _actor(request), group_id, text)
+    except UserInputError as exc:
+        return await inbox(request, errors={group_id: str(exc)}, answers={group_id: text})
+    notice = f"#{group_id} saved as the FAQ entry {done.topic}; DMs queued: {done.notified}"
+    if not done.reloaded:
+        notice += " (the reload was refused: see the log)"
+    return _see_other("/dashboard/inbox?" + urlencode({"notice": notice}))
+
+
+async def dismiss_question(request: web.Request) -> web.Response:
+    group_id = _group_id(request)
+    try:
+        gone = await moderators_inbox.dismiss(_services(request), _actor(request), group_id)
+    except UserInputError as exc:
+        return await inbox(request, errors={group_id: str(exc)})
+    notice = f"#{group_id} dismissed; questions removed: {gone}"
+    return _see_other("/dashboard/inbox?" + urlencode({"notice": notice}))

@@ -34,7 +34,7 @@ def build_group(core: Gigguard, run: RunCommand) -> app_commands.Group:
     group = app_commands.Group(
         name=GROUP_NAME, description=clip(core.knowledge.message("help_title"), MAX_DESCRIPTION)
     )
-    for spec in core.registry:
+    for spec in (s for s in core.registry if not s.button_only):
         group.add_command(_subcommand(spec, run, core.knowledge))
     return group
 

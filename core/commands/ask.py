@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.commands.feedback import feedback_buttons
+from core.commands.inbox import NOTIFY, SEND_COMMAND, TOPICS_COMMAND
 from core.errors import UserInputError
 from core.faq.engine import FaqEngine, FaqMatch, MatchKind
 from core.knowledge import Knowledge
 from core.metrics import FAQ_DECLINES
 from core.replies import Button, Reply, Section
 from core.text import clean_input
+from core.topic_suggestions import closest_topics
 
 if TYPE_CHECKING:  # at run time only handlers need it; `gigguard ask` stays light
     from core.commands.context import CommandContext
@@ -30,17 +33,17 @@ def compose_answer(
     *,
     with_details: bool = False,
     community: str | None = None,
+    question: str = "",
+    send_token: str | None = None,
 ) -> Reply:
-    """The reply for a match; `community` ("platform/workspace") picks the moderators' notes."""
+    """The reply for a match; `community` ("platform/workspace") picks the moderators' notes
+    and offers answer feedback. A decline suggests the topics closest to `question` and, with
+    `send_token` (the declined question held in memory), sending it to the moderators."""
     msg = knowledge.message
     if match.kind is MatchKind.GREETING:
         return Reply(blocks=(Section(msg("greeting")),))
     if match.kind is MatchKind.DECLINE or match.topic is None:
-        titles = "\n".join(f"• {t.title}" for t in knowledge.topics.values())
-        return Reply(
-            blocks=(Section(msg("decline", topics=titles)),),
-            buttons=(Button(msg("button_help"), "help"),),
-        )
+        return _decline(knowledge, match, question, send_token)
     topic = knowledge.topics[match.topic]
     blocks = [Section(topic.answer, title=topic.title)]
     blocks.extend(
@@ -58,11 +61,27 @@ def compose_answer(
             for alt in match.alternatives
             if alt in knowledge.topics
         )
+    if community is not None:
+        buttons.extend(feedback_buttons(knowledge, topic.id))
     return Reply(blocks=tuple(blocks), buttons=tuple(buttons), context=knowledge.cite(topic))
 
 
-def answer_question(knowledge: Knowledge, faq_match: FaqMatch) -> Answer:
-    return Answer(match=faq_match, reply=compose_answer(knowledge, faq_match))
+def _decline(knowledge: Knowledge, match: FaqMatch, question: str, send_token: str | None) -> Reply:
+    """One friendly line, the closest topics, the moderators, and the full list on request."""
+    msg = knowledge.message
+    closest = closest_topics(knowledge, question, first=match.alternatives)
+    buttons = [Button(knowledge.topics[tid].title, f"ask {tid}") for tid in closest]
+    if send_token is not None:
+        buttons += [
+            Button(msg("button_ask_moderators"), f"{SEND_COMMAND} {send_token}"),
+            Button(msg("button_ask_moderators_notify"), f"{SEND_COMMAND} {send_token} {NOTIFY}"),
+        ]
+    buttons.append(Button(msg("button_all_topics"), TOPICS_COMMAND))
+    return Reply(blocks=(Section(msg("decline_short")),), buttons=tuple(buttons))
+
+
+def answer_question(knowledge: Knowledge, faq_match: FaqMatch, question: str = "") -> Answer:
+    return Answer(match=faq_match, reply=compose_answer(knowledge, faq_match, question=question))
 
 
 def answer_text(knowledge: Knowledge, faq: FaqEngine, question: str) -> Answer:
@@ -71,7 +90,7 @@ def answer_text(knowledge: Knowledge, faq: FaqEngine, question: str) -> Answer:
         text = clean_input(question)
     except UserInputError:
         text = ""
-    return answer_question(knowledge, faq.match(text))
+    return answer_question(knowledge, faq.match(text), text)
 
 
 async def ask(ctx: CommandContext, args: str) -> Reply:
@@ -90,4 +109,11 @@ async def ask(ctx: CommandContext, args: str) -> Reply:
         ctx.services.question_counts.add(
             platform=key.platform, workspace=ctx.request.actor.scope, topic=found.topic
         )
-    return compose_answer(ctx.knowledge, found, community=community)
+    token = None
+    if found.kind is MatchKind.DECLINE:  # held in memory until the member sends it, or not
+        token = ctx.services.declined.hold(
+            question, asker=key, community=ctx.request.actor.scope, now=ctx.now()
+        )
+    return compose_answer(
+        ctx.knowledge, found, community=community, question=question, send_token=token
+    )

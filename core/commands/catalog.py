@@ -6,6 +6,8 @@ from core.commands import (
     ask,
     broadcasts,
     dashboard,
+    feedback,
+    inbox,
     info,
     moderation,
     policy,
@@ -32,7 +34,11 @@ def build_registry(knowledge: Knowledge) -> Registry:
     specs: list[CommandSpec] = []
 
     async def show_help(ctx: CommandContext, args: str) -> Reply:
-        visible = [s for s in specs if ctx.request.actor.is_moderator or not s.moderator_only]
+        visible = [
+            s
+            for s in specs
+            if (ctx.request.actor.is_moderator or not s.moderator_only) and not s.button_only
+        ]
         lines = "\n".join(f"/optout {s.usage}: {s.summary}" for s in visible)
         return Reply(blocks=(Section(msg("help_intro"), title=msg("help_title")), Section(lines)))
 
@@ -128,6 +134,28 @@ def build_registry(knowledge: Knowledge) -> Registry:
             welcome.welcome,
             Argument("setting", msg("arg_welcome"), welcome.CHOICES),
             moderator_only=True,
+        ),
+        CommandSpec(
+            "inbox",
+            msg("help_inbox"),
+            inbox.inbox,
+            Argument("action", msg("arg_inbox")),
+            moderator_only=True,
+        ),
+        CommandSpec(
+            inbox.SEND_COMMAND,
+            "",
+            inbox.inbox_send,
+            Argument("token", "", required=True),
+            button_only=True,
+        ),
+        CommandSpec(inbox.TOPICS_COMMAND, "", inbox.topics, button_only=True),
+        CommandSpec(
+            feedback.FEEDBACK_COMMAND,
+            "",
+            feedback.feedback,
+            Argument("topic-and-verdict", "", required=True),
+            button_only=True,
         ),
     ]
     return Registry(specs)

@@ -95,5 +95,15 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
     ]
     faq_lines += [f"• {t.title}: {t.asked}" for t in figures.top_topics]
     blocks.append(Section("\n".join(faq_lines), title=ctx.msg("stats_faq_title")))
+    feedback = [
+        ctx.msg("stats_feedback_line", title=f.title, helpful=f.helpful, unhelpful=f.unhelpful)
+        for f in figures.feedback
+    ]
+    blocks.append(
+        Section(
+            "\n".join(feedback) or ctx.msg("stats_feedback_none"),
+            title=ctx.msg("stats_feedback_title"),
+        )
+    )
     chart = () if figures.hidden else (_trend_chart(ctx, figures),)
     return Reply(blocks=tuple(blocks), attachments=chart)

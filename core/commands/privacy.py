@@ -58,6 +58,10 @@ def _traces(traces: MemberTraces) -> dict[str, object]:
         ],
         "slack_installations": traces.slack_installations,
         "welcomed": _welcomed(traces.welcomed),
+        "questions_to_moderators": [
+            {"id": q.id, "asked_on": q.asked_on.isoformat(), "text": q.text, "answered": q.answered}
+            for q in traces.questions_to_moderators
+        ],
     }
 
 

@@ -39,6 +39,9 @@ class CommandSpec:
     handler: Handler
     argument: Argument | None = None
     moderator_only: bool = False
+    # Run by a reply's buttons only (sending a declined question, answer feedback): not in
+    # `help`, not a Discord subcommand (a command holds at most 25), never a typo suggestion.
+    button_only: bool = False
 
     @property
     def usage(self) -> str:
@@ -112,7 +115,7 @@ class Registry:
             for name in typed
             if name
             for spec in self._specs.values()
-            if moderator or not spec.moderator_only
+            if (moderator or not spec.moderator_only) and not spec.button_only
             if DamerauLevenshtein.distance(name, _key(spec.name)) <= max(2, len(name) // 3)
         )
         return ranked[0][2] if ranked else None

@@ -26,6 +26,7 @@ from core.delivery.compose import broadcast_reply, reminder_reply, welcome_reply
 from core.delivery.when import next_run
 from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
 from core.identity import MemberKey
+from core.inbox.reply import answered_reply
 from core.metrics import DELIVERIES, RATE_LIMIT_WAITS
 from core.outage import Outage
 from core.outbox import (
@@ -234,6 +235,11 @@ class DeliveryWorker:
                     timezone=who.timezone,
                     late=self._is_late(row),
                 )
+            if row.kind is Kind.ANSWER:  # the member asked to hear of it: sent even if muted
+                answered = await uow.inbox.answered_for(row.id)
+                if answered is None:
+                    return Status.CANCELLED, ""
+                return answered_reply(self._services.knowledge, answered)
             assert row.broadcast_id is not None
             broadcast = await uow.outbox.broadcast(row.broadcast_id)
             if broadcast is None or broadcast.state is BroadcastState.CANCELLED:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from core.knowledge.loader import DEFAULT_DIR, KnowledgeError, load_knowledge
-from core.knowledge.models import CommunityNote
+from core.knowledge.models import CommunityNote, CommunityTopic, Source
 
 FAQ = "faq.yaml"
 SOURCES = "sources.yaml"
@@ -65,20 +66,40 @@ class CommunityFiles:
 
     def notes_with(self, note: CommunityNote) -> str:
         """notes.yaml's text with `note` appended."""
-        entries = self._raw_notes()
-        entries.append(note.model_dump(exclude_none=True))
+        return self._appended(NOTES, note.model_dump(exclude_none=True))
+
+    def faq_with(self, topic: CommunityTopic) -> str:
+        """faq.yaml's text with `topic` appended."""
+        return self._appended(FAQ, topic.model_dump(mode="json", exclude_none=True))
+
+    def sources_with(self, source: Source) -> str:
+        """sources.yaml's text with `source` appended."""
+        return self._appended(SOURCES, source.model_dump(mode="json"))
+
+    def _appended(self, name: str, entry: dict[str, object]) -> str:
+        entries = self._raw(name)
+        entries.append(entry)
         return yaml.safe_dump(entries, sort_keys=False, allow_unicode=True)
 
     def notes_without(self, index: int, community: str) -> str:
         """notes.yaml's text without entry `index`, which must belong to `community`."""
-        entries = self._raw_notes()
+        entries = self._raw(NOTES)
         if not 0 <= index < len(entries) or entries[index].get("community") != community:
             raise KnowledgeError(f"{self.directory / NOTES}: no note {index} in this community")
         del entries[index]
         return yaml.safe_dump(entries, sort_keys=False, allow_unicode=True)
 
-    def _raw_notes(self) -> list[dict[str, object]]:
-        found = yaml.safe_load(self.read(NOTES)) or []
+    def _raw(self, name: str) -> list[dict[str, object]]:
+        found = yaml.safe_load(self.read(name)) or []
         if not isinstance(found, list):
-            raise KnowledgeError(f"{self.directory / NOTES}: expected a list of entries")
+            raise KnowledgeError(f"{self.directory / name}: expected a list of entries")
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class EditableKnowledge:
+    """The community's knowledge directory and how to apply an edit: `reload` loads it here
+    and in every other running bot, False when the files on disk were refused."""
+
+    files: CommunityFiles
+    reload: Callable[[], Awaitable[bool]]

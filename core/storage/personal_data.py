@@ -1,6 +1,7 @@
 """A member's platform id outside the member tables: who created a broadcast, who installed
-the Slack app, who approved a broadcast, who was welcomed. `my-data` lists these and
-`forget-me` clears them (the welcome marker is deleted: it is about the member alone).
+the Slack app, who approved a broadcast, who was welcomed, who asked to hear of a moderator's
+answer. `my-data` lists these and `forget-me` clears them (the welcome marker is deleted: it is
+about the member alone).
 
 The Slack installation table is created in the same database by bot/migrations (0005) for
 slack_sdk's installation store; core reaches it with plain SQL on its known name and never
@@ -19,6 +20,7 @@ from core.identity import MemberKey
 from core.status import MemberTraces
 from core.storage.sql_delivery import recipient_filter, row_count
 from core.storage.sql_welcome import is_welcomed, welcomed
+from core.storage.sql_inbox import forget_asker, waiting_for
 from core.storage.tables import Broadcast, Delivery, WelcomedMember
 
 FORGOTTEN = ""  # what a cleared id becomes (the columns are NOT NULL)
@@ -58,6 +60,7 @@ async def traces(session: AsyncSession, key: MemberKey) -> MemberTraces:
         broadcast_copies=[(int(b), str(s)) for b, s in copies.tuples() if b is not None],
         slack_installations=installs,
         welcomed=await welcomed(session, key),
+        questions_to_moderators=await waiting_for(session, key),
     )
 
 
@@ -79,6 +82,7 @@ async def clear(session: AsyncSession, key: MemberKey) -> int:
         )
     )
     changed += row_count(await session.execute(delete(WelcomedMember).where(is_welcomed(key))))
+    changed += await forget_asker(session, key)
     if key.platform == "slack":
         changed += row_count(
             await session.execute(

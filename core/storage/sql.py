@@ -37,6 +37,7 @@ from core.storage.sql_delivery import (
     SqlReminderRepository,
     recipient_filter,
 )
+from core.storage.sql_inbox import SqlFeedbackRepository, SqlInboxRepository
 from core.storage.sql_outbox import SqlOutboxRepository
 from core.storage.sql_policy import SqlPolicyUpdateRepository, current_off, superseded
 from core.storage.sql_stats import SqlCommunityStats
@@ -313,6 +314,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(self._session)
         self.dashboard_logins = SqlDashboardLogins(self._session)
         self.welcome = SqlWelcomeRepository(self._session)
+        self.inbox = SqlInboxRepository(self._session)
+        self.feedback = SqlFeedbackRepository(self._session)
         return self
 
     async def __aexit__(

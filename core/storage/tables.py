@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Date, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -195,3 +195,39 @@ class WelcomedMember(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=64)
     community: str = Field(max_length=64, index=True)  # where they joined: whose stats count it
     created_at: dt.datetime = Field(sa_column=_utc_column())
+
+
+class InboxQuestion(SQLModel, table=True):
+    """A question the bot could not answer, sent to the community's moderators by the member.
+
+    Scrubbed of mentions, addresses, links and numbers, with the community and the day only.
+    `notify_*` name the member only if they asked to be told of the answer; the answer moves
+    that id into the outbox (`delivery_id`, the DM telling them) and clears it here.
+    """
+
+    __tablename__ = "inbox_question"
+    __table_args__ = (Index("ix_inbox_question_scope", "platform", "workspace", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    workspace: str = Field(max_length=64)  # the community (a Slack workspace, a Discord server)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    asked_on: dt.date = Field(sa_column=Column(Date, nullable=False))
+    state: str = Field(max_length=16)
+    notify_workspace: str | None = Field(default=None, max_length=64)
+    notify_user: str | None = Field(default=None, max_length=64)
+    topic: str | None = Field(default=None, max_length=64)  # the FAQ entry it became
+    answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    delivery_id: int | None = Field(default=None, index=True)  # not a key: forget-me drops it
+
+
+class FaqFeedbackCount(SQLModel, table=True):
+    """ "Helpful" / "Not helpful" clicks under each topic's answer, per community; never who."""
+
+    __tablename__ = "faq_feedback_count"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=64)
+    topic: str = Field(primary_key=True, max_length=64)
+    helpful: bool = Field(primary_key=True)
+    count: int = 0

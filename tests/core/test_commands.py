@@ -240,6 +240,7 @@ async def test_my_data_follows_the_contract(core: Gigguard, clock: ManualClock) 
         "broadcast_copies",
         "slack_installations",
         "welcomed",
+        "questions_to_moderators",
     }
     assert document["muted"] is False and document["timezone"] is None
     assert document["broadcasts_created"] == document["broadcast_copies"] == []

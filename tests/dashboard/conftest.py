@@ -88,7 +88,11 @@ async def dashboard(
     settings: Settings, clock: ManualClock, faq_engine: FaqEngine, knowledge_dir: Path
 ) -> AsyncIterator[Dashboard]:
     app = build_app(
-        settings.model_copy(update={"public_url": "http://127.0.0.1"}), clock=clock, faq=faq_engine
+        settings.model_copy(
+            update={"public_url": "http://127.0.0.1", "knowledge_dir": knowledge_dir}
+        ),
+        clock=clock,
+        faq=faq_engine,
     )
     moderators = Moderators({("T1", "UMOD"), ("T2", "UOTHER")})
     reloads: list[bool] = []

@@ -105,20 +105,37 @@ async def test_after_forget_me_no_table_or_column_holds_the_member_id(
         )
         await uow.commit()
     assert DOOMED.user in {row.user for row in claimed}
+    # Two questions to the moderators with "tell me when it is answered"; one answered, so
+    # the DM telling them waits in the outbox.
+    async with app.core.services.uow() as uow:
+        scope = {"platform": "slack", "community": "T1", "on": clock.now().date()}
+        await uow.inbox.add(**scope, text="open one?", notify=DOOMED)
+        answered = await uow.inbox.add(**scope, text="answered one?", notify=DOOMED)
+        await uow.inbox.answer(
+            [answered], platform="slack", community="T1", topic="t", answer="a", at=clock.now()
+        )
+        await uow.commit()
 
     exported = (await say(app.core, DOOMED, "my-data")).data
     assert isinstance(exported, dict)
+    assert [q["answered"] for q in exported["questions_to_moderators"]] == [False, True]
     assert exported["broadcasts_created"] == [1]
     assert exported["broadcasts_approved"] == [1]  # confirming it approved it
     assert exported["slack_installations"] == 1
     before = await hits(app.engine, DOOMED.user)
-    attributions = {"broadcast.created_by", "broadcast.approved_by", "slack_installations.user_id"}
+    attributions = {
+        "broadcast.created_by",
+        "broadcast.approved_by",
+        "slack_installations.user_id",
+        "inbox_question.notify_user",
+    }
     assert {"member.user_id", *attributions} <= set(before)
 
     await say(app.core, DOOMED, "forget-me confirm")
 
     assert await hits(app.engine, DOOMED.user) == {}
     assert await hits(app.engine, MOD.user)  # other members' data stays
+    assert await hits(app.engine, "open one?") == {"inbox_question.text": 1}  # anonymous now
 
 
 @dataclass

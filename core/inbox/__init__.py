@@ -1,0 +1,1 @@
+"""Questions the bot could not answer, sent anonymously to the community's moderators."""
