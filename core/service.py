@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from core.admission import Admission, Busy
@@ -16,7 +15,6 @@ from core.faq.engine import FaqEngine
 from core.identity import MemberKey
 from core.knowledge import Knowledge
 from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
-from core.ports import MemberDirectory
 from core.replies import Reply, Section
 from core.requests import Actor, Origin, Request
 from core.services import Services
@@ -59,13 +57,6 @@ class Gigguard:
         """
         services = replace(self.services, knowledge=knowledge, faq=faq)
         self._loaded = Loaded(services, build_registry(knowledge))
-
-    def use_directories(self, directories: Mapping[str, MemberDirectory]) -> None:
-        """Member lists that exist only once an adapter's client is built (Discord's lists
-        through the running client, which needs this core first): set once, before serving."""
-        self._loaded = replace(
-            self._loaded, services=replace(self.services, directories=directories)
-        )
 
     async def handle(self, request: Request) -> Reply:
         """Run one request. Expected failures become friendly replies; nothing half-written."""

@@ -31,7 +31,8 @@ class MemberTraces:
     broadcasts_created: list[int]  # broadcast ids they created as a moderator
     broadcasts_approved: list[int]  # broadcast ids they approved as the second moderator
     broadcast_copies: list[tuple[int, str]]  # (broadcast id, status) of copies sent to them
-    slack_installations: int  # Slack installs recorded with them as the installer
+    # Per table an adapter keeps (Slack's installations: who installed the app), their rows.
+    adapter_rows: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ def _traces(traces: MemberTraces) -> dict[str, object]:
             {"broadcast": broadcast, "status": status}
             for broadcast, status in traces.broadcast_copies
         ],
-        "slack_installations": traces.slack_installations,
+        **traces.adapter_rows,
     }
 
 
