@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import event, insert
@@ -146,9 +146,10 @@ async def worker_main(
                 inner = SlackMessenger(delivery_client(config))
             messenger = Counting(inner, statements, snapshots)
             worker = DeliveryWorker(
-                services=app.core.services,
+                services=replace(
+                    app.core.services, pacing=load_pacing().overridden({platform: rate})
+                ),
                 messengers={platform: messenger},
-                pacing=load_pacing().overridden({platform: rate}),
                 sleep=asyncio.sleep,
                 lease=LEASE,
                 poll_seconds=0.2,

@@ -106,7 +106,6 @@ async def run(db: Path, *, members: int, limit: int, whole_seconds: bool) -> dic
     worker = DeliveryWorker(
         services=app.core.services,
         messengers={"slack": fake},
-        pacing=load_pacing(),
         sleep=time.sleep,
         paces=paces,
         concurrency=1,

@@ -63,7 +63,11 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
             built = build_app(current)
             try:
                 return await enqueue_broadcast(
-                    built, platform=platform.value, workspace=workspace, order=order, confirmed=yes
+                    built.core,
+                    platform=platform.value,
+                    workspace=workspace,
+                    order=order,
+                    confirmed=yes,
                 )
             finally:
                 await built.close()
@@ -96,7 +100,7 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         async def go() -> list[dict[str, object]]:
             built = build_app(current)
             try:
-                return await broadcast_reports(built)
+                return await broadcast_reports(built.core)
             finally:
                 await built.close()
 

@@ -142,7 +142,8 @@ def console(
     """Talk to the bot in this terminal (or pipe lines into it); reminders and broadcasts
     are delivered into the conversation."""
     from bot.database import upgrade_database
-    from bot.runners import ConsoleOptions, run_console_adapter
+    from bot.platforms import ConsoleOptions
+    from bot.runners import run_console_adapter
 
     settings = _settings()
     _console_logs(settings)
@@ -167,7 +168,8 @@ def run(
 ) -> None:
     """Start the bot on every configured platform."""
     from bot.database import upgrade_database
-    from bot.runners import ConsoleOptions, configured_platforms, run_adapters
+    from bot.platforms import ConsoleOptions, configured_platforms
+    from bot.runners import run_adapters
 
     settings = _settings()
     chosen = [p.value for p in platform] if platform else None

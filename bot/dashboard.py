@@ -7,14 +7,15 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.bootstrap import App
 from bot.knowledge_reload import reload_everywhere
 from bot.settings import Settings
 from core.dashboard.models import DashboardModerator, ModeratorCheck
 from core.dashboard_access import issue_link, login_url
 from core.identity import MemberKey
 from core.knowledge.community_files import CommunityFiles
+from core.service import Gigguard
 
 if TYPE_CHECKING:
     import discord
@@ -50,7 +51,7 @@ def moderator_checks(
 
 
 def dashboard_mount(
-    app: App, settings: Settings, checks: Mapping[str, ModeratorCheck]
+    core: Gigguard, engine: AsyncEngine, settings: Settings, checks: Mapping[str, ModeratorCheck]
 ) -> Callable[[web.Application], None] | None:
     """The dashboard's mount for the ops server, or None without GIGGUARD_PUBLIC_URL."""
     if not settings.public_url:
@@ -62,20 +63,20 @@ def dashboard_mount(
         public_url=settings.public_url,
         checks=checks,
         files=CommunityFiles(settings.knowledge_dir) if settings.knowledge_dir else None,
-        reload=partial(reload_everywhere, app.core, settings, app.engine),
+        reload=partial(reload_everywhere, core, settings, engine),
     )
-    return partial(mount, core=app.core, config=config)
+    return partial(mount, core=core, config=config)
 
 
-async def operator_link(app: App, *, platform: str, workspace: str, user: str) -> str:
+async def operator_link(core: Gigguard, *, platform: str, workspace: str, user: str) -> str:
     """A login link made by the operator, who is trusted as a moderator at link time; a
     platform checker still re-checks the member at each dashboard request."""
-    assert app.core.services.public_url
+    assert core.services.public_url
     key_workspace = workspace
     if platform == "discord":  # Discord identities are global; the server is the community
         from adapters.discord.events import WORKSPACE as DISCORD_WORKSPACE
 
         key_workspace = DISCORD_WORKSPACE
     moderator = DashboardModerator(MemberKey(platform, key_workspace, user), community=workspace)
-    token = await issue_link(app.core.services, moderator)
-    return login_url(app.core.services.public_url, token)
+    token = await issue_link(core.services, moderator)
+    return login_url(core.services.public_url, token)

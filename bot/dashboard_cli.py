@@ -40,7 +40,9 @@ def register(cli: typer.Typer, settings: Callable[[], Settings]) -> None:
         async def go() -> str:
             built = build_app(current)
             try:
-                return await operator_link(built, platform=platform, workspace=workspace, user=user)
+                return await operator_link(
+                    built.core, platform=platform, workspace=workspace, user=user
+                )
             finally:
                 await built.close()
 

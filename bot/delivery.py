@@ -8,7 +8,6 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from bot.bootstrap import App
 from core.commands.broadcasts import preview_reply
 from core.commands.context import CommandContext
 from core.delivery import broadcasting
@@ -20,6 +19,7 @@ from core.ports import MemberDirectory, Messenger
 from core.render_text import render_plain
 from core.replies import Reply
 from core.requests import Actor, Request
+from core.service import Gigguard
 
 if TYPE_CHECKING:
     import discord
@@ -33,15 +33,15 @@ log = logging.getLogger(__name__)
 CLI_USER = "cli"
 
 
-def build_worker(app: App, messengers: Mapping[str, Messenger]) -> DeliveryWorker:
+def build_worker(core: Gigguard, messengers: Mapping[str, Messenger]) -> DeliveryWorker:
+    """The worker of the running bot: it follows knowledge reloads, and what it learns of
+    each workspace's rate limit is the pace the broadcast preview's ETA uses."""
     return DeliveryWorker(
-        services=app.core.services,
+        services=core.services,
         messengers=messengers,
-        pacing=app.core.services.pacing,
         sleep=asyncio.sleep,
-        directories=app.core.services.directories,
-        refresh=lambda: app.core.services,
-        paces=app.core.services.paces,
+        refresh=lambda: core.services,
+        paces=core.services.paces,
     )
 
 
@@ -98,13 +98,15 @@ def delivery_directories(
     return found
 
 
-async def run_worker(app: App, messengers: Mapping[str, Messenger], stop: asyncio.Event) -> None:
+async def run_worker(
+    core: Gigguard, messengers: Mapping[str, Messenger], stop: asyncio.Event
+) -> None:
     """Deliver until `stop` is set; then finish the send in flight and release the rest."""
-    await build_worker(app, messengers).run_forever(stop)
+    await build_worker(core, messengers).run_forever(stop)
 
 
 async def enqueue_broadcast(
-    app: App,
+    core: Gigguard,
     *,
     platform: str,
     workspace: str,
@@ -112,7 +114,7 @@ async def enqueue_broadcast(
     confirmed: bool,
 ) -> dict[str, object]:
     """Draft (and with --yes confirm) a broadcast exactly as the `broadcast` subcommand would."""
-    services = app.core.services
+    services = core.services
     operator = Actor(MemberKey(platform, workspace, CLI_USER), is_moderator=True)
     shown = await broadcasting.draft(services, operator, order)
     broadcast = shown.broadcast
@@ -132,8 +134,8 @@ async def enqueue_broadcast(
     }
 
 
-async def broadcast_reports(app: App) -> list[dict[str, object]]:
-    found = await broadcasting.reports(app.core.services, platform=None, workspace=None, limit=100)
+async def broadcast_reports(core: Gigguard) -> list[dict[str, object]]:
+    found = await broadcasting.reports(core.services, platform=None, workspace=None, limit=100)
     return [
         {
             "id": b.id,

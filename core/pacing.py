@@ -42,17 +42,18 @@ class RetryPolicy(BaseModel):
 
 
 class Pacing(BaseModel):
+    """The shipped figures: per platform, keyed by the adapter's platform name (a new adapter
+    is a new entry in `data/pacing.yaml`), and the retry policy every platform shares."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    slack: PlatformPace
-    discord: PlatformPace
-    console: PlatformPace
+    platforms: Mapping[str, PlatformPace] = Field(min_length=1)
     retry: RetryPolicy
     late_after_seconds: PositiveFloat = Field(alias="late_after_seconds")
 
     def platform(self, name: str) -> PlatformPace:
-        pace = getattr(self, name, None)
-        if not isinstance(pace, PlatformPace):
+        pace = self.platforms.get(name)
+        if pace is None:
             raise KeyError(f"no pacing figures for platform {name!r}")
         return pace
 
@@ -66,7 +67,7 @@ class Pacing(BaseModel):
             name: self.platform(name).model_copy(update={"dm_per_second": rate})
             for name, rate in rates.items()
         }
-        return self.model_copy(update=changes)
+        return self.model_copy(update={"platforms": {**self.platforms, **changes}})
 
 
 def load_pacing(path: Path = DEFAULT_FILE) -> Pacing:

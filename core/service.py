@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from core import welcome
@@ -16,10 +15,9 @@ from core.dm_requests import FAQ, router_for
 from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
 from core.identity import MemberKey
-from core.joins import JoinFeed, MemberJoined
+from core.joins import MemberJoined
 from core.knowledge import Knowledge
 from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
-from core.ports import MemberDirectory
 from core.replies import Reply, Section
 from core.requests import Actor, Origin, Request
 from core.services import Services
@@ -62,17 +60,6 @@ class Gigguard:
         """
         services = replace(self.services, knowledge=knowledge, faq=faq)
         self._loaded = Loaded(services, build_registry(knowledge))
-
-    def use_directories(self, directories: Mapping[str, MemberDirectory]) -> None:
-        """Member lists that exist only once an adapter's client is built (Discord's lists
-        through the running client, which needs this core first): set once, before serving."""
-        self._loaded = replace(
-            self._loaded, services=replace(self.services, directories=directories)
-        )
-
-    def use_join_feeds(self, feeds: Mapping[str, JoinFeed]) -> None:
-        """What each adapter hears of members joining, known once its client is built."""
-        self._loaded = replace(self._loaded, services=replace(self.services, join_feeds=feeds))
 
     async def member_joined(self, joined: MemberJoined) -> bool:
         """A member joined a community: queue their welcome DM if it is on there."""

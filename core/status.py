@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from core.identity import MemberKey
-from core.joins import Welcomed
 from core.inbox.models import WaitingQuestion
+from core.joins import Welcomed
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,8 @@ class MemberTraces:
     broadcasts_created: list[int]  # broadcast ids they created as a moderator
     broadcasts_approved: list[int]  # broadcast ids they approved as the second moderator
     broadcast_copies: list[tuple[int, str]]  # (broadcast id, status) of copies sent to them
-    slack_installations: int  # Slack installs recorded with them as the installer
+    # Per table an adapter keeps (Slack's installations: who installed the app), their rows.
+    adapter_rows: dict[str, int]
     welcomed: Welcomed | None = None  # the marker that keeps their welcome DM to one
     # Questions sent to the moderators with "tell me when it is answered".
     questions_to_moderators: list[WaitingQuestion] = field(default_factory=list)

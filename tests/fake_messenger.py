@@ -6,11 +6,11 @@ import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
-from core.pacing import Pacing, load_pacing
+from core.pacing import Pacing
 from core.ports import Sent
 from core.replies import Reply
 from core.requests import Actor, Place, Request
@@ -95,11 +95,9 @@ def make_worker(
     concurrency: int = 1,
 ) -> DeliveryWorker:
     return DeliveryWorker(
-        services=services,
+        services=services if pacing is None else replace(services, pacing=pacing),
         messengers={messenger.platform: messenger},
-        pacing=pacing or load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
-        directories=services.directories,
         owner=owner,
         lease=lease,
         concurrency=concurrency,

@@ -81,7 +81,7 @@ class InMemoryMembers:
             broadcasts_created=[],
             broadcasts_approved=[],
             broadcast_copies=[],
-            slack_installations=0,
+            adapter_rows={"slack_installations": 0},
         )
 
     async def remember(self, key: MemberKey, *, at: dt.datetime) -> None:

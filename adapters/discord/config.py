@@ -1,4 +1,4 @@
-"""What the Discord adapter needs to run; built once by bot/runners.py from the settings."""
+"""What the Discord adapter needs to run; built once from the settings by bot/platforms.py."""
 
 from __future__ import annotations
 

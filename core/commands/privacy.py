@@ -56,7 +56,7 @@ def _traces(traces: MemberTraces) -> dict[str, object]:
             {"broadcast": broadcast, "status": status}
             for broadcast, status in traces.broadcast_copies
         ],
-        "slack_installations": traces.slack_installations,
+        **traces.adapter_rows,
         "welcomed": _welcomed(traces.welcomed),
         "questions_to_moderators": [
             {"id": q.id, "asked_on": q.asked_on.isoformat(), "text": q.text, "answered": q.answered}

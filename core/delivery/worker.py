@@ -41,8 +41,8 @@ from core.outbox import (
     Status,
     Target,
 )
-from core.pacing import DEFAULT_CEILING, PaceBook, Pacer, Pacing, Sleep
-from core.ports import MemberDirectory, Messenger
+from core.pacing import DEFAULT_CEILING, PaceBook, Pacer, Sleep
+from core.ports import Messenger
 from core.progress import finished_toggles, read_progress
 from core.replies import Reply
 from core.services import Services
@@ -69,9 +69,7 @@ class DeliveryWorker:
         *,
         services: Services,
         messengers: Mapping[str, Messenger],
-        pacing: Pacing,
         sleep: Sleep,
-        directories: Mapping[str, MemberDirectory] | None = None,
         owner: str | None = None,
         lease: dt.timedelta = DEFAULT_LEASE,
         poll_seconds: float = 2.0,
@@ -80,22 +78,21 @@ class DeliveryWorker:
         paces: PaceBook | None = None,
     ) -> None:
         """`refresh`, when given, is asked for the current services before every batch, so a
-        knowledge reload (new toggles, wording) reaches deliveries without a restart. `paces`
-        is where the worker keeps what it learns of each workspace's rate limit (shared with
-        the broadcast preview's ETA); by default its own, from `pacing`."""
+        knowledge reload (new toggles, wording) reaches deliveries without a restart. Pacing
+        figures and member directories come from the services. `paces` is where the worker
+        keeps what it learns of each workspace's rate limit (`services.paces`, shared with the
+        broadcast preview's ETA, in the running bot); by default its own, from the figures."""
         self._services = services
         self._refresh = refresh
         self._concurrency = concurrency
         self._messengers = dict(messengers)
-        self._directories = dict(directories or {})
-        self._pacing = pacing
         self._sleep = sleep
         self.owner = owner or worker_id()
         self._lease = lease
         self._poll_seconds = poll_seconds
         self._finished = finished_toggles(services)
         self._stop = asyncio.Event()
-        self._paces = paces or PaceBook(pacing, ceiling=DEFAULT_CEILING)
+        self._paces = paces or PaceBook(services.pacing, ceiling=DEFAULT_CEILING)
         self._pacers: dict[tuple[str, str, Target], Pacer] = {}
 
     def _now(self) -> dt.datetime:
@@ -256,7 +253,7 @@ class DeliveryWorker:
             return broadcast_reply(self._services, broadcast, as_dm=row.kind is Kind.DM)
 
     def _is_late(self, row: Claimed) -> bool:
-        late_after = dt.timedelta(seconds=self._pacing.late_after_seconds)
+        late_after = dt.timedelta(seconds=self._services.pacing.late_after_seconds)
         return self._now() - row.due_at > late_after
 
     async def _fence(self, row: Claimed) -> bool:
@@ -333,7 +330,7 @@ class DeliveryWorker:
         """Hand the row back for a later try. A 429 says nothing about the row itself: it may
         go again as soon as the platform's Retry-After has passed, without back-off, and does
         not count as a try: a rate-limit storm never makes the bot give up on a message."""
-        policy = self._pacing.retry
+        policy = self._services.pacing.retry
         if not rate_limited and row.attempts >= policy.max_attempts:
             log.warning("delivery %s gave up after %s tries", row.id, row.attempts)
             await self._finish(row, Status.FAILED, FailReason.OTHER)
@@ -395,7 +392,7 @@ class DeliveryWorker:
 
     async def _extra_users(self, broadcast: Broadcast) -> list[str]:
         """Members the platform knows but the bot does not (only with a MemberDirectory)."""
-        directory = self._directories.get(broadcast.platform)
+        directory = self._services.directories.get(broadcast.platform)
         if broadcast.target is not Target.DM or directory is None:
             return []
         async with self._services.uow() as uow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -72,9 +72,15 @@ def _replace_toggle(insert: Any) -> Any:
 
 
 class SqlMemberRepository:
-    def __init__(self, session: AsyncSession, memo: MemberMemo) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        memo: MemberMemo,
+        adapter_tables: Sequence[personal_data.AdapterTable],
+    ) -> None:
         self._session = session
         self._memo = memo
+        self._adapter_tables = adapter_tables
 
     async def _member(self, key: MemberKey) -> Member | None:
         result = await self._session.execute(select(Member).where(is_member(key)))
@@ -166,13 +172,13 @@ class SqlMemberRepository:
         await self._session.execute(_replace_toggle(insert.values(member_id=member_id, **values)))
 
     async def traces(self, key: MemberKey) -> MemberTraces:
-        return await personal_data.traces(self._session, key)
+        return await personal_data.traces(self._session, key, self._adapter_tables)
 
     async def delete(self, key: MemberKey) -> int:
         # Claimed rows too: a worker holding one fails its fence and does not send it.
         deliveries = await self._session.execute(delete(Delivery).where(recipient_filter(key)))
         gone = int(getattr(deliveries, "rowcount", 0) or 0)
-        gone += await personal_data.clear(self._session, key)
+        gone += await personal_data.clear(self._session, key, self._adapter_tables)
         member = await self._member(key)
         if member is None:
             return gone
@@ -290,22 +296,25 @@ class SqlUnitOfWork:
     """One session, one transaction. Driver errors surface as StorageError, rolled back.
 
     `policy_cache` is shared by every unit of work of a process (see policy_cache.py); without
-    one, each unit of work reads the policy updates afresh.
+    one, each unit of work reads the policy updates afresh. `adapter_tables` are the adapters'
+    own tables that name members (personal_data.py), for `my-data` and `forget-me`.
     """
 
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
         *,
+        adapter_tables: Sequence[personal_data.AdapterTable],
         policy_cache: PolicyCache | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._adapter_tables = tuple(adapter_tables)
         self._policy_cache = policy_cache or PolicyCache(ttl=0)
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         self._memo = MemberMemo()
-        self.members = SqlMemberRepository(self._session, self._memo)
+        self.members = SqlMemberRepository(self._session, self._memo, self._adapter_tables)
         self.faq_stats = SqlFaqStatsRepository(self._session)
         self.policy = SqlPolicyUpdateRepository(self._session, self._policy_cache, self._memo)
         self.stats = SqlCommunityStats(self._session)

@@ -12,13 +12,12 @@ import pytest
 from core.faq.engine import FaqMatch, MatchKind
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import Checklist, CodeBlock, Reply, Table
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
-from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock, RecordingMetrics
+from tests.services import make_services
 
 ALICE = MemberKey("console", "w1", "alice")
 TOGGLES = ("communications", "work-product", "other-platform")
@@ -36,13 +35,11 @@ def faq() -> FixedFaq:
 
 @pytest.fixture
 def core(store: InMemoryStore, faq: FixedFaq, clock: ManualClock) -> Gigguard:
-    services = Services(
+    services = make_services(
         knowledge=load_knowledge(),
         uow=partial(InMemoryUnitOfWork, store),
         faq=faq,
         clock=clock,
-        pacing=load_pacing(),
-        paces=PaceBook.published_figures(),
     )
     return Gigguard(services)
 
@@ -320,13 +317,11 @@ async def test_answers_whose_facts_changed_say_when(
     changed = topic.model_copy(update={"updated": dt.date(2026, 11, 20)})
     knowledge = knowledge.model_copy(update={"topics": knowledge.topics | {"older-data": changed}})
     core = Gigguard(
-        Services(
+        make_services(
             knowledge=knowledge,
             uow=partial(InMemoryUnitOfWork, store),
             faq=faq,
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
     faq.result = FaqMatch(MatchKind.ANSWER, "older-data", 0.9)
@@ -342,13 +337,11 @@ async def test_commands_and_declines_are_counted_without_identities(
 ) -> None:
     metrics = RecordingMetrics()
     core = Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=partial(InMemoryUnitOfWork, store),
             faq=faq,
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
             metrics=metrics,
         )
     )

@@ -12,12 +12,11 @@ from core.faq.engine import FaqMatch, MatchKind
 from core.identity import MemberKey
 from core.knowledge import KnowledgeError, load_knowledge
 from core.knowledge.models import CommunityTopic
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
-from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 EXTRA_TOPIC = {
     "id": "community-policy",
@@ -110,13 +109,11 @@ def test_bad_override_files_are_rejected_precisely(
 async def test_answers_show_the_communitys_notes(overrides: Path) -> None:
     faq = FixedFaq(FaqMatch(MatchKind.ANSWER, "older-data", 0.9))
     core = Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(overrides=overrides),
             uow=partial(InMemoryUnitOfWork, InMemoryStore()),
             faq=faq,
             clock=ManualClock(),
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 

@@ -15,14 +15,13 @@ from core.delivery.compose import reminder_reply
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
 from core.knowledge.loader import DEFAULT_DIR
-from core.pacing import PaceBook, load_pacing
 from core.progress import Progress
 from core.render_text import render_plain
 from core.replies import Checklist, Reply, Table
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
-from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 EXAMPLE = {
     "id": "examplemarket",
@@ -58,13 +57,11 @@ def core(tmp_path: Path, clock: ManualClock) -> Gigguard:
     (directory / "marketplaces" / "examplemarket.yaml").write_text(yaml.safe_dump(EXAMPLE))
     uow = partial(InMemoryUnitOfWork, InMemoryStore())
     return Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(directory),
             uow=uow,
             faq=FixedFaq(),
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 

@@ -10,14 +10,13 @@ import pytest
 from bot.bootstrap import App
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import Checklist, Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
-from core.services import Services
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 MOD = MemberKey("slack", "T1", "UMOD")
 ALICE = MemberKey("slack", "T1", "alice")
@@ -29,13 +28,11 @@ def core(clock: ManualClock) -> Gigguard:
     store = InMemoryStore()
     uow = partial(InMemoryUnitOfWork, store)
     return Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=uow,
             faq=FixedFaq(),
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 

@@ -11,15 +11,14 @@ from bot.bootstrap import App
 from core.commands.moderation import weekly_trend
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
-from core.services import Services
 from core.status import CommunityProgress
 from tests.fake_messenger import say
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 MOD = MemberKey("slack", "T1", "UMOD")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -33,13 +32,11 @@ def member(n: int) -> MemberKey:
 def core(clock: ManualClock) -> Gigguard:
     uow = partial(InMemoryUnitOfWork, InMemoryStore())
     return Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=uow,
             faq=FixedFaq(),
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 

@@ -96,7 +96,7 @@ async def live(settings: Settings, faq_engine: FaqEngine) -> AsyncIterator[tuple
     )
     server = await start_ops_server(endpoints, port=port, host="127.0.0.1")
     stop = asyncio.Event()
-    worker = build_worker(app, {"console": ConsoleMessenger(out=io.StringIO())})
+    worker = build_worker(app.core, {"console": ConsoleMessenger(out=io.StringIO())})
     delivering = asyncio.create_task(worker.run_forever(stop))
     try:
         yield app, url

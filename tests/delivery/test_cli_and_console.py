@@ -19,7 +19,6 @@ from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
 from bot.database import alembic_config
 from core.delivery.worker import DeliveryWorker
-from core.pacing import load_pacing
 from tests.fake_messenger import clock_sleep, drain
 from tests.fakes import ManualClock
 
@@ -102,7 +101,6 @@ async def test_console_remind_then_the_worker_delivers(app: App, clock: ManualCl
     worker = DeliveryWorker(
         services=app.core.services,
         messengers={"console": ConsoleMessenger(out, choices=choices)},
-        pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
     )
     await drain(worker)

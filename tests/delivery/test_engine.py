@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -207,9 +208,8 @@ async def test_a_knowledge_reload_reaches_the_worker_without_a_restart(
     await say(app.core, member, "remind in 1 hour")
     slack = FakeMessenger("slack", clock)
     worker = DeliveryWorker(
-        services=app.core.services,
+        services=replace(app.core.services, pacing=FAST),
         messengers={"slack": slack},
-        pacing=FAST,
         sleep=asyncio.sleep,
         refresh=lambda: app.core.services,
     )

@@ -33,7 +33,6 @@ from core.delivery.worker import DeliveryWorker
 from core.errors import TransientDeliveryError
 from core.identity import MemberKey
 from core.outbox import Kind, Status
-from core.pacing import load_pacing
 from core.ports import Sent
 from core.replies import Reply
 from core.storage.tables import Delivery, Member
@@ -165,7 +164,6 @@ def start(platform: Platform, name: str) -> asyncio.Task[None]:
     worker = DeliveryWorker(
         services=platform.app.core.services,
         messengers={"slack": WorkerMessenger(platform, name)},
-        pacing=load_pacing(),
         sleep=platform.time.sleep,
         owner=name,
         lease=LEASE,

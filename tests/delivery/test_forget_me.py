@@ -17,7 +17,6 @@ from bot.bootstrap import App
 from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
 from core.outbox import Kind, Status
-from core.pacing import load_pacing
 from core.ports import Sent
 from core.replies import Reply
 from tests.fake_messenger import FakeMessenger, clock_sleep, drain, say
@@ -193,7 +192,6 @@ async def test_forget_me_while_the_dm_is_already_claimed_stops_it(
     worker = DeliveryWorker(
         services=app.core.services,
         messengers={"slack": messenger},
-        pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
         concurrency=1,
     )
@@ -220,7 +218,6 @@ async def test_muting_while_the_dm_waits_on_the_pacer_skips_it(
     worker = DeliveryWorker(
         services=app.core.services,
         messengers={"slack": fake},
-        pacing=load_pacing(),
         sleep=sleep_while_they_mute,
         concurrency=1,
     )

@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import signal
 import sys
+from dataclasses import replace
 
 from bot.bootstrap import build_app
 from bot.settings import Settings
@@ -66,9 +67,8 @@ class LogMessenger:
 async def main(url: str, log: str, owner: str, lease: float, freeze_after: int | None) -> None:
     app = build_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
     worker = DeliveryWorker(
-        services=app.core.services,
+        services=replace(app.core.services, pacing=load_pacing().overridden(PACE)),
         messengers={"slack": LogMessenger(log, owner, freeze_after)},
-        pacing=load_pacing().overridden(PACE),
         sleep=asyncio.sleep,
         owner=owner,
         lease=dt.timedelta(seconds=lease),

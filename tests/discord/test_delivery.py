@@ -11,7 +11,6 @@ import pytest
 from adapters.discord.messenger import DiscordMessenger, nonce_for
 from core.delivery.worker import DeliveryWorker
 from core.errors import PermanentDeliveryError, TransientDeliveryError
-from core.pacing import load_pacing
 from core.replies import Button, Reply, Section
 from core.service import Gigguard
 from tests.discord.conftest import MEMBER, MODERATOR, RunBot
@@ -133,7 +132,6 @@ def worker_for(core: Gigguard, client: discord.Client, clock: ManualClock) -> De
     return DeliveryWorker(
         services=core.services,
         messengers={"discord": DiscordMessenger(client)},
-        pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
     )
 

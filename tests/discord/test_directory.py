@@ -13,11 +13,10 @@ from adapters.discord.client import intents
 from adapters.discord.directory import DiscordMemberDirectory
 from adapters.discord.messenger import DiscordMessenger
 from bot.delivery import delivery_directories
-from bot.runners import _discord_config
+from bot.platforms import discord_config
 from bot.settings import Settings
 from core.delivery.worker import DeliveryWorker
-from core.pacing import load_pacing
-from core.ports import MemberDirectory
+from core.member_directories import MemberDirectories
 from core.service import Gigguard
 from tests.discord.conftest import MEMBER, MODERATOR, RunBot
 from tests.discord.fake_discord import FakeDiscord
@@ -88,7 +87,7 @@ async def test_the_setting_reaches_the_gateway_identify(
 ) -> None:
     env = {"discord_token": "fake-token", "discord_member_list": opted_in}
     settings = Settings(_env_file=None, **env)  # type: ignore[call-arg]
-    chosen = _discord_config(settings, lambda up: None)
+    chosen = discord_config(settings, lambda up: None)
     async with run_bot(member_list=chosen.member_list) as client:
         directories = delivery_directories(None, discord_client=client if opted_in else None)
     members_bit = discord.Intents(members=True).value
@@ -103,20 +102,17 @@ def test_the_setting_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def directories(core: Gigguard) -> dict[str, MemberDirectory]:
-    """Filled once the client runs: the directory lists through it, as in bot/runners.py."""
-    found: dict[str, MemberDirectory] = {}
-    core.use_directories(found)
-    return found
+def directories(core: Gigguard) -> MemberDirectories:
+    """Filled once the client exists: the directory lists through it, as in bot/bootstrap.py."""
+    assert isinstance(core.services.directories, MemberDirectories)
+    return core.services.directories
 
 
 def worker_for(core: Gigguard, client: discord.Client, clock: ManualClock) -> DeliveryWorker:
     return DeliveryWorker(
         services=core.services,
         messengers={"discord": DiscordMessenger(client)},
-        pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
-        directories=core.services.directories,
     )
 
 
@@ -129,14 +125,14 @@ async def test_a_pending_broadcast_reaches_a_member_who_never_used_the_bot(
     fake: FakeDiscord,
     core: Gigguard,
     clock: ManualClock,
-    directories: dict[str, MemberDirectory],
+    directories: MemberDirectories,
 ) -> None:
     finished, pending, stranger = MEMBER + 100, MEMBER + 101, MEMBER + 102
     fake.add_guild_members([finished, pending, stranger, MODERATOR])
     fake.add_guild_members([MEMBER + 103, BOT_ID], bot=True)
     moderator = {"user_id": MODERATOR, "permissions": str(MANAGE_GUILD)}
     async with run_bot(member_list=True) as client:
-        directories["discord"] = DiscordMemberDirectory(client)
+        directories.register("discord", DiscordMemberDirectory(client))
         await fake.replies(await fake.slash("done", "all", user_id=finished))
         await fake.replies(await fake.slash("done", "communications", user_id=pending))
         token = await fake.slash("broadcast", "dm pending: Switch them off", **moderator)
@@ -156,14 +152,14 @@ async def test_a_member_known_from_dms_keeps_their_mute_and_progress(
     fake: FakeDiscord,
     core: Gigguard,
     clock: ManualClock,
-    directories: dict[str, MemberDirectory],
+    directories: MemberDirectories,
 ) -> None:
     """Known to the bot, but never used it in this server: listed, yet still themselves."""
     muted, finished, stranger = MEMBER + 200, MEMBER + 201, MEMBER + 202
     fake.add_guild_members([muted, finished, stranger])
     moderator = {"user_id": MODERATOR, "permissions": str(MANAGE_GUILD)}
     async with run_bot(member_list=True) as client:
-        directories["discord"] = DiscordMemberDirectory(client)
+        directories.register("discord", DiscordMemberDirectory(client))
         await fake.replies(await fake.slash("mute", user_id=muted, in_dm=True))
         await fake.replies(await fake.slash("done", "all", user_id=finished, in_dm=True))
         await fake.replies(await fake.slash("broadcast", "dm pending: Hello", **moderator))

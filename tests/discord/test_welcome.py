@@ -10,9 +10,10 @@ import discord
 import pytest
 
 from adapters.discord.client import DiscordJoinFeed, intents
-from bot.runners import _discord_config
+from bot.platforms import discord_config
 from bot.settings import Settings
 from core.joins import MemberJoined
+from core.member_directories import JoinFeeds
 from core.service import Gigguard
 from tests.discord import payloads as p
 from tests.discord.conftest import MEMBER, MODERATOR, RunBot
@@ -40,6 +41,13 @@ class JoinsSeen(Gigguard):
         return queued
 
 
+def hear_joins(core: Gigguard, client: discord.Client) -> None:
+    """What the composition root does once the Discord client exists."""
+    feeds = core.services.join_feeds
+    assert isinstance(feeds, JoinFeeds)
+    feeds.register("discord", DiscordJoinFeed(client))
+
+
 @pytest.fixture
 def seen(core: Gigguard) -> JoinsSeen:
     return JoinsSeen(core)
@@ -60,7 +68,7 @@ async def test_welcome_on_a_joining_member_gets_one_dm_through_the_outbox(
     run_bot: RunBot, fake: FakeDiscord, seen: JoinsSeen, clock: ManualClock
 ) -> None:
     async with run_bot(with_core=seen, welcome=True) as client:
-        seen.use_join_feeds({"discord": DiscordJoinFeed(client)})
+        hear_joins(seen, client)
         on = await command(fake, "welcome", "on", **AS_MODERATOR)
         assert "Welcome DMs are on" in on and "Server Members Intent" not in on
         await join(fake, seen, NEW)
@@ -101,7 +109,7 @@ async def test_without_the_intent_no_join_arrives_and_welcome_on_says_so(
     run_bot: RunBot, fake: FakeDiscord, core: Gigguard
 ) -> None:
     async with run_bot() as client:
-        core.use_join_feeds({"discord": DiscordJoinFeed(client)})
+        hear_joins(core, client)
         on = await command(fake, "welcome", "on", **AS_MODERATOR)
         assert not await fake.member_joins(NEW)  # Discord sends nothing to this client
         state = await command(fake, "welcome", None, **AS_MODERATOR)
@@ -153,7 +161,7 @@ async def test_the_welcome_setting_reaches_the_gateway_identify(
     run_bot: RunBot, fake: FakeDiscord, opted_in: bool
 ) -> None:
     env = {"discord_token": "fake-token", "discord_welcome": opted_in}
-    chosen = _discord_config(Settings(_env_file=None, **env), lambda up: None)  # type: ignore[call-arg]
+    chosen = discord_config(Settings(_env_file=None, **env), lambda up: None)  # type: ignore[call-arg]
     async with run_bot(welcome=chosen.welcome) as client:
         assert DiscordJoinFeed(client).hears_joins() is opted_in
     members_bit = discord.Intents(members=True).value

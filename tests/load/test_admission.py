@@ -13,12 +13,11 @@ import pytest
 from core.admission import Admission, Busy
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
-from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 ALICE = MemberKey("console", "w1", "alice")
 
@@ -136,13 +135,11 @@ async def test_a_cancelled_waiter_gives_its_turn_back() -> None:
 
 async def test_gigguard_answers_busy_without_touching_storage(clock: ManualClock) -> None:
     store = InMemoryStore()
-    services = Services(
+    services = make_services(
         knowledge=load_knowledge(),
         uow=partial(InMemoryUnitOfWork, store),
         faq=FixedFaq(),
         clock=clock,
-        pacing=load_pacing(),
-        paces=PaceBook.published_figures(),
     )
     admission = Admission(limit=1, queue=0, max_wait=1.0, expire=ManualExpiry())
     core = Gigguard(services, admission=admission)

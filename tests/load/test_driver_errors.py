@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.bootstrap import ADAPTER_TABLES
 from bot.database import session_factory
 from core.errors import StorageError
 from core.identity import MemberKey
@@ -48,7 +49,9 @@ async def read_toggles(url: str, **connect_args: object) -> StorageError:
     engine = create_async_engine(url, connect_args=connect_args)
     try:
         with pytest.raises(StorageError) as failure:
-            async with SqlUnitOfWork(session_factory(engine)) as work:
+            async with SqlUnitOfWork(
+                session_factory(engine), adapter_tables=ADAPTER_TABLES
+            ) as work:
                 await work.members.toggles(ALICE)
         return failure.value
     finally:

@@ -14,17 +14,17 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bootstrap import ADAPTER_TABLES
 from bot.database import create_engine, session_factory
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
-from core.services import Services
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 from tests.fakes import FixedFaq, ManualClock
+from tests.services import make_services
 
 ALICE = MemberKey("slack", "T1", "alice")
 MOD = MemberKey("slack", "T1", "mod")
@@ -59,15 +59,18 @@ async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
-    uow = partial(SqlUnitOfWork, session_factory(engine), policy_cache=PolicyCache(ttl=3600))
+    uow = partial(
+        SqlUnitOfWork,
+        session_factory(engine),
+        adapter_tables=ADAPTER_TABLES,
+        policy_cache=PolicyCache(ttl=3600),
+    )
     return Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=uow,
             faq=FixedFaq(),
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 

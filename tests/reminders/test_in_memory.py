@@ -6,12 +6,11 @@ from functools import partial
 
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.service import Gigguard
-from core.services import Services
 from tests.fake_messenger import say
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 ALICE = MemberKey("console", "w1", "alice")
 
@@ -19,13 +18,11 @@ ALICE = MemberKey("console", "w1", "alice")
 async def test_reminders_mute_and_forget_me_on_the_fakes(clock: ManualClock) -> None:
     store = InMemoryStore()
     core = Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=partial(InMemoryUnitOfWork, store),
             faq=FixedFaq(),
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
     await say(core, ALICE, "tz Asia/Kolkata")

@@ -22,7 +22,6 @@ from bot.bootstrap import App
 from core.delivery.worker import DeliveryWorker
 from core.errors import PermanentDeliveryError, TransientDeliveryError
 from core.outbox import FailReason
-from core.pacing import load_pacing
 from core.replies import Reply, Section
 from core.service import Gigguard
 from core.services import Services
@@ -249,9 +248,7 @@ def worker_for(services: Services, clock: ManualClock, fake: FakeSlack) -> Deliv
     return DeliveryWorker(
         services=services,
         messengers={"slack": SlackMessenger(delivery_client(config_for(fake)))},
-        pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
-        directories=services.directories,
     )
 
 

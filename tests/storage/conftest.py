@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bootstrap import ADAPTER_TABLES
 from bot.database import create_engine, session_factory
 from core.ports import UnitOfWorkFactory
 from core.storage.sql import SqlUnitOfWork
@@ -22,4 +23,4 @@ async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 def uow(engine: AsyncEngine) -> UnitOfWorkFactory:
-    return partial(SqlUnitOfWork, session_factory(engine))
+    return partial(SqlUnitOfWork, session_factory(engine), adapter_tables=ADAPTER_TABLES)

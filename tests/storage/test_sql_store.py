@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bootstrap import ADAPTER_TABLES
 from bot.database import session_factory
 from core.errors import StorageError
 from core.identity import MemberKey
@@ -80,7 +81,7 @@ async def test_driver_errors_become_storage_errors(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.execute(text("DROP TABLE toggle_status"))
     with pytest.raises(StorageError) as failure:
-        async with SqlUnitOfWork(session_factory(engine)) as work:
+        async with SqlUnitOfWork(session_factory(engine), adapter_tables=ADAPTER_TABLES) as work:
             await work.members.toggles(ALICE)
     assert failure.value.original is not None
 
