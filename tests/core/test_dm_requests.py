@@ -11,14 +11,13 @@ from bench.dm_routing import load_set, score
 from core.dm_requests import FAQ, GrammarError, Routed, load_grammar, router_for
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import Reply
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
-from core.services import Services
 from core.toggle_words import ToggleWords, ToggleWordsError
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 ALICE = MemberKey("console", "w1", "alice")
 # What the held-out set (written by someone who never saw the code) reached; a floor.
@@ -37,13 +36,8 @@ def faq() -> FixedFaq:
 
 @pytest.fixture
 def core(store: InMemoryStore, faq: FixedFaq, clock: ManualClock) -> Gigguard:
-    services = Services(
-        knowledge=load_knowledge(),
-        uow=partial(InMemoryUnitOfWork, store),
-        faq=faq,
-        clock=clock,
-        pacing=load_pacing(),
-        paces=PaceBook.published_figures(),
+    services = make_services(
+        knowledge=load_knowledge(), uow=partial(InMemoryUnitOfWork, store), faq=faq, clock=clock
     )
     return Gigguard(services)
 

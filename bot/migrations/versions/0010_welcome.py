@@ -1,7 +1,7 @@
 """welcome DMs: the communities that switched them on and the one-per-member marker
 
 Revision ID: 0010_welcome
-Revises: 0008_broadcast_approvals
+Revises: 0009_anonymous_questions
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0010_welcome"
-down_revision = "0008_broadcast_approvals"
+down_revision = "0009_anonymous_questions"
 branch_labels = None
 depends_on = None
 
