@@ -14,7 +14,6 @@ from adapters.console.render import Choices
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
 from core.delivery.worker import DeliveryWorker
-from core.pacing import load_pacing
 
 # `env`: the same clean environment (no tokens, a database in tmp_path) as the product tests.
 from tests.console.test_console_product import HANG_GUARD, _read_until, env  # noqa: F401
@@ -30,7 +29,6 @@ async def test_a_new_user_is_welcomed_once_when_welcome_is_on(app: App, clock: M
     worker = DeliveryWorker(
         services=app.core.services,
         messengers={"console": ConsoleMessenger(out, choices=choices)},
-        pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
     )
     alice = ConsoleSession(app.core, user="alice", moderator=False, choices=choices)

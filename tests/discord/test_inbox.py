@@ -6,7 +6,6 @@ from __future__ import annotations
 from adapters.discord.messenger import DiscordMessenger
 from bot.bootstrap import App
 from core.delivery.worker import DeliveryWorker
-from core.pacing import load_pacing
 from tests.discord.conftest import MEMBER, MODERATOR, RunBot
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.payloads import MANAGE_GUILD
@@ -74,7 +73,6 @@ async def test_send_answer_and_dm_on_discord(
         worker = DeliveryWorker(
             services=app.core.services,
             messengers={"discord": DiscordMessenger(client)},
-            pacing=load_pacing(),
             sleep=clock_sleep(clock),  # type: ignore[arg-type]
         )
         await drain(worker)

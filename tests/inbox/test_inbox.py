@@ -14,7 +14,6 @@ from sqlmodel import col
 from bot.bootstrap import App
 from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
-from core.pacing import load_pacing
 from core.replies import MAX_ACTION_ID, Reply
 from core.storage.tables import InboxQuestion
 from tests.fake_messenger import FakeMessenger, clock_sleep, drain, say
@@ -190,7 +189,6 @@ async def test_an_answer_becomes_the_faq_entry_the_next_member_gets(
     worker = DeliveryWorker(
         services=app.core.services,
         messengers={"slack": fake},
-        pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
     )
     await drain(worker)

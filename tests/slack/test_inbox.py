@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from bot.bootstrap import App
 from core.delivery.worker import DeliveryWorker
-from core.pacing import load_pacing
 from tests.fake_messenger import clock_sleep, drain
 from tests.fakes import ManualClock
 from tests.inbox.conftest import app, knowledge_dir  # noqa: F401 (the app with a knowledge dir)
@@ -69,7 +68,6 @@ async def test_sent_answered_and_told_by_dm(
     worker = DeliveryWorker(
         services=app.core.services,
         messengers={"slack": messenger},  # type: ignore[dict-item]
-        pacing=load_pacing(),
         sleep=clock_sleep(clock),  # type: ignore[arg-type]
     )
     await drain(worker)

@@ -11,7 +11,6 @@ from core.delivery.worker import DeliveryWorker
 from core.identity import MemberKey
 from core.joins import MemberJoined
 from core.outbox import Kind, Status
-from core.pacing import load_pacing
 from core.render_text import render_plain
 from tests.delivery.test_forget_me import hits
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
@@ -177,7 +176,6 @@ async def test_muting_while_the_welcome_waits_on_the_pacer_skips_it(
     worker = DeliveryWorker(
         services=app.core.services,
         messengers={"slack": messenger},
-        pacing=load_pacing(),
         sleep=sleep_while_they_mute,
         concurrency=1,
     )
