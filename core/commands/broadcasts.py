@@ -218,5 +218,5 @@ async def cancel(ctx: CommandContext, args: str) -> Reply:
     broadcast_id = _id(ctx, args)
     stopped = await broadcasting.cancel(ctx.services, ctx.request.actor, broadcast_id)
     return Reply(
-        blocks=(Section(ctx.msg("broadcast_cancelled", id=broadcast_id, stopped=stopped)),)
+        blocks=(Section(ctx.msg("broadcast_cancelled", id=broadcast_id, count=stopped)),)
     )

@@ -213,7 +213,7 @@ async def confirm(services: Services, actor: Actor, broadcast_id: int) -> Broadc
             platform=found.platform, workspace=found.workspace, since=now - WEEK
         )
         if started >= rules.weekly_cap:
-            raise UserInputError(msg("broadcast_weekly_cap", cap=rules.weekly_cap))
+            raise UserInputError(msg("broadcast_weekly_cap", count=rules.weekly_cap))
         if not await uow.broadcasts.confirm(broadcast_id, by=actor.key.user, at=now):
             raise UserInputError(msg("broadcast_not_draft", id=broadcast_id))
         await uow.commit()

@@ -197,7 +197,7 @@ class DeliveryWorker:
         async with self._services.uow() as uow:
             released = await uow.outbox.release(rows, owner=self.owner)
             await uow.commit()
-        log.info("delivery worker %s stopping: released %s delivery(ies)", self.owner, released)
+        log.info("delivery worker %s stopping: released %s of its claimed deliveries", self.owner, released)
 
     async def _handle(self, row: Claimed) -> None:
         if row.kind is Kind.RUN:

@@ -67,4 +67,4 @@ async def test_forget_me_button_in_a_dm(run_bot: RunBot, fake: FakeDiscord) -> N
             await fake.click(ask.custom_ids[0], user_id=MEMBER, in_dm=True)
         )
     assert ask.custom_ids == ["gigguard:forget-me confirm"]
-    assert "I deleted 4 record(s)" in done.text
+    assert "I deleted 4 records" in done.text

@@ -191,7 +191,7 @@ async def test_mute_skips_broadcasts_but_not_reminders(
     assert "Muted" in render_plain(await say(app.core, ALICE, "mute"))
     await say(app.core, mod, "tz UTC")  # the moderator is a known member too
     preview = await say(app.core, mod, "broadcast dm all: Toggles check!", moderator=True)
-    assert "1 recipient(s)" in render_plain(preview)
+    assert "1 recipient" in render_plain(preview)
     await say(app.core, mod, "broadcast confirm 1", moderator=True)
     clock.advance(dt.timedelta(hours=1))
     await drain(make_worker(app.core.services, messenger, clock))
@@ -216,7 +216,7 @@ async def test_my_data_lists_reminders_and_forget_me_deletes_them(app: App) -> N
         "2026-11-27T08:00:00+00:00"
     ]
     text = render_plain(await say(app.core, ALICE, "forget-me confirm"))
-    assert "deleted 2 record(s)" in text  # the reminder and the member
+    assert "deleted 2 records" in text  # the reminder and the member
     document = (await say(app.core, ALICE, "my-data")).data
     assert document is not None and document["reminders"] == []
     assert json.dumps(document)
