@@ -91,7 +91,7 @@ def _with_overrides(knowledge: Knowledge, overrides: Path) -> Knowledge:
         clash = sorted(set(added) & set(shipped))
         if clash:
             raise KnowledgeError(
-                f"{overrides}: {kind} id(s) {clash} already exist in the shipped knowledge"
+                f"{overrides}: these {kind} ids already exist in the shipped knowledge: {clash}"
             )
     try:
         return Knowledge(

@@ -169,13 +169,13 @@ class Knowledge(Strict):
         for where, fact in facts:
             missing = [s for s in fact.sources if s not in self.sources]
             if missing:
-                raise ValueError(f"{where} cites unknown source(s) {missing}")
+                raise ValueError(f"{where} cites unknown sources: {missing}")
         unknown = [m for m in self.comparison.marketplaces if m not in self.guides]
         if unknown:
             raise ValueError(f"comparison names marketplaces without a guide: {unknown}")
         orphans = [n.topic for n in self.notes if n.topic not in self.topics]
         if orphans:
-            raise ValueError(f"notes for unknown topic(s) {orphans}")
+            raise ValueError(f"notes for unknown topics: {orphans}")
         return self
 
     def community_phrasings(self) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.bootstrap import App
+from bot.settings import Settings
 from core.broadcast_rules import BroadcastRules
 from core.delivery.when import member_moment, parse_timing
 from core.identity import MemberKey
@@ -22,6 +23,12 @@ from tests.fakes import ManualClock
 MOD = MemberKey("console", "local", "mod")
 ZONES = {"tokyo": "Asia/Tokyo", "berlin": "Europe/Berlin", "newyork": "America/New_York"}
 UTC = dt.UTC
+
+
+@pytest.fixture
+def settings(any_database_url: str) -> Settings:
+    """Both engines: each member's due time is one CASE over their zones in the fan-out."""
+    return Settings(_env_file=None, database_url=any_database_url)  # type: ignore[call-arg]
 
 
 def with_default_zone(app: App, zone: str | None) -> App:
