@@ -141,7 +141,7 @@ async def test_snooze_requeues_the_reminder(
     assert len(messenger.sent) == 2
     tomorrow = render_plain(await say(app.core, ALICE, "snooze 1 tomorrow"))
     assert "Fri 2026-11-27 09:00" in tomorrow
-    assert "Use /optout snooze <id> 1h|tomorrow|week" in render_plain(
+    assert "Use /optout snooze <number> <delay>, where the delay is 1h|tomorrow|week" in render_plain(
         await say(app.core, ALICE, "snooze 1 fortnight")
     )
     bob = MemberKey("console", "local", "bob")
