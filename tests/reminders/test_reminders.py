@@ -141,8 +141,9 @@ async def test_snooze_requeues_the_reminder(
     assert len(messenger.sent) == 2
     tomorrow = render_plain(await say(app.core, ALICE, "snooze 1 tomorrow"))
     assert "Fri 2026-11-27 09:00" in tomorrow
-    assert "Use /optout snooze <number> <delay>, where the delay is 1h|tomorrow|week" in render_plain(
-        await say(app.core, ALICE, "snooze 1 fortnight")
+    assert (
+        "Use /optout snooze <number> <delay>, where the delay is 1h|tomorrow|week"
+        in render_plain(await say(app.core, ALICE, "snooze 1 fortnight"))
     )
     bob = MemberKey("console", "local", "bob")
     assert "no reminder #1" in render_plain(await say(app.core, bob, "snooze 1 1h"))
