@@ -7,7 +7,9 @@ can be identified. Never who did what: only counts.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -195,3 +197,54 @@ def _feedback(
         if clicks[(tid, True)] or clicks[(tid, False)]
     ]
     return tuple(sorted(figures, key=lambda f: -(f.helpful + f.unhelpful)))
+
+
+# The export: one row per figure, hidden figures marked, as the dashboard's Export page and
+# `stats export` hand them out.
+HIDDEN = "hidden"
+EXPORT_COLUMNS = ("section", "figure", "value")
+
+
+def figure_rows(figures: CommunityFigures) -> list[tuple[str, str, int | None]]:
+    """(section, figure, value) for every figure, the funnel first; None where hidden."""
+    rows: list[tuple[str, str, int | None]] = [
+        ("community", "members", figures.members),
+        ("community", "finished", figures.finished),
+        ("community", "rechecks", figures.rechecks),
+    ]
+    for market in figures.marketplaces:
+        rows += [(market.id, "members", market.members), (market.id, "finished", market.finished)]
+        rows += [(market.id, f"toggle:{t.id}", t.off) for t in market.toggles]
+        rows.append((market.id, "rechecks", market.rechecks))
+    rows += [("trend", week.label, week.finished) for week in figures.trend]
+    rows += [("reminders", s.value, n) for s, n in figures.reminders.items()]
+    rows += [("broadcasts", s.value, n) for s, n in figures.broadcasts.items()]
+    rows += [("faq", "questions", figures.questions), ("faq", "declined", figures.declined)]
+    rows += [("faq", f"topic:{t.id}", t.asked) for t in figures.top_topics]
+    for f in figures.feedback:
+        rows += [("feedback", f"helpful:{f.id}", f.helpful)]
+        rows += [("feedback", f"not-helpful:{f.id}", f.unhelpful)]
+    return rows
+
+
+def export_json(figures: CommunityFigures) -> dict[str, object]:
+    """The figures as JSON: hidden ones are null, and `hidden_under` says why."""
+    return {
+        "platform": figures.platform,
+        "community": figures.workspace,
+        "hidden_under": MIN_GROUP,
+        "figures": [
+            {"section": section, "figure": name, "value": value}
+            for section, name, value in figure_rows(figures)
+        ],
+    }
+
+
+def export_csv(figures: CommunityFigures) -> str:
+    """The figures as CSV with a header row; a hidden figure's value is `hidden`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for section, name, value in figure_rows(figures):
+        writer.writerow((section, name, HIDDEN if value is None else value))
+    return out.getvalue()

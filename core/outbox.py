@@ -98,10 +98,12 @@ class NewBroadcast:
     channel: str | None
     audience: Audience
     text: str
-    schedule: str | None  # a cron expression in `timezone`, None for a one-off
-    timezone: str
+    schedule: str | None  # a cron expression in `timezone` (EARLIEST_ZONE when local), or None
+    timezone: str  # its author's zone
     first_at: dt.datetime
     until_at: dt.datetime | None  # a recurring broadcast's last possible run
+    # Each member gets it at the run's wall-clock time in their own zone (core/delivery/when.py).
+    local: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
@@ -175,6 +175,12 @@ class BroadcastRepository(Protocol):
         """How many known members would receive a DM broadcast, and every known member's id."""
         ...
 
+    async def zones(
+        self, *, platform: str, workspace: str, audience: Audience, finished: ToggleIds
+    ) -> set[str | None]:
+        """The time zones of those members (None: not set), for a local-time preview."""
+        ...
+
 
 class OutboxRepository(Protocol):
     """The worker's side of the delivery table. Every write is conditional on holding the lease."""
@@ -237,9 +243,12 @@ class OutboxRepository(Protocol):
         extra_users: list[str],
         next_run_at: dt.datetime | None,
         at: dt.datetime,
+        due_for: Callable[[str | None], dt.datetime] | None = None,
     ) -> int | None:
         """Queue one delivery per recipient of this run and the next run, and finish the run row,
-        in one transaction. None if the lease was lost (another worker owns the run now)."""
+        in one transaction. None if the lease was lost (another worker owns the run now).
+        `due_for`: when a member of that time zone (None: not set) is due, for a local-time
+        broadcast; otherwise every delivery is due with the run."""
         ...
 
 

@@ -16,6 +16,7 @@ from core.service import Gigguard
 PLATFORM = "console"
 WORKSPACE = "local"
 COMMAND_PREFIX = "/optout"
+EXPORTS = Path("data/exports")  # beside the console's database and log file
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,10 @@ log = logging.getLogger(__name__)
 class ConsoleSession:
     """One person at the terminal. `choices` is shared with the console's Messenger, so a
     number typed after a delivery (a reminder's snooze buttons) means that delivery's button.
-    `save_to`: a folder where attachments are written (overwritten by name); without it
-    nothing is written to disk: text attachments are printed, images described."""
+    Attachments are written to `save_to` (overwritten by name) and their path printed.
+    Without it, a file the member asked for (a CSV or JSON export) is written to `exports`
+    all the same, and an image (the stats chart) is only described: an everyday `stats`
+    leaves no file behind."""
 
     def __init__(
         self,
@@ -33,12 +36,14 @@ class ConsoleSession:
         user: str,
         moderator: bool,
         save_to: Path | None = None,
+        exports: Path = EXPORTS,
         choices: Choices | None = None,
         width: int | None = None,
     ) -> None:
         self._core = core
         self._actor = Actor(MemberKey(PLATFORM, WORKSPACE, user), is_moderator=moderator)
         self._save_to = save_to
+        self._exports = exports
         self.choices = choices or Choices()
         self._width = width
 
@@ -72,11 +77,12 @@ class ConsoleSession:
 
     def _attachment(self, attachment: Attachment) -> str:
         size = len(attachment.content)
-        if self._save_to is not None:
-            path = self._save_to / Path(attachment.filename).name
-            path.write_bytes(attachment.content)
-            return f"[{attachment.filename}: {attachment.alt_text} ({size} bytes), saved to {path}]"
-        if attachment.mime.startswith("text/") or attachment.mime == "application/json":
-            text = attachment.content.decode("utf-8", errors="replace").rstrip("\n")
-            return f"--- {attachment.filename} ---\n{text}"
-        return f"[{attachment.filename}: {attachment.alt_text} ({size} bytes); not saved]"
+        folder = self._save_to
+        if folder is None and not attachment.mime.startswith("image/"):
+            folder = self._exports
+        if folder is None:
+            return f"[{attachment.filename}: {attachment.alt_text}, {size} bytes; not saved]"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(attachment.filename).name
+        path.write_bytes(attachment.content)
+        return f"[{attachment.filename}: {attachment.alt_text}, {size} bytes, saved to {path}]"

@@ -9,8 +9,6 @@ Inbox calls core.moderators_inbox (what `inbox`, `inbox answer` and `inbox dismi
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +17,7 @@ from aiohttp import web
 from adapters.dashboard.auth import CONFIG, CORE, CSRF, MODERATOR
 from adapters.dashboard.chart import trend_chart
 from adapters.dashboard.render import page
+from core import community_figures as figures_export
 from core import moderators_inbox
 from core.commands import policy
 from core.commands.broadcasts import preview_lines
@@ -93,52 +92,16 @@ async def overview(request: web.Request) -> web.Response:
     )
 
 
-def _figure_rows(figures: CommunityFigures) -> list[tuple[str, str, int | None]]:
-    """(section, figure, value) for every figure; None where hidden."""
-    rows: list[tuple[str, str, int | None]] = [
-        ("community", "members", figures.members),
-        ("community", "finished", figures.finished),
-        ("community", "rechecks", figures.rechecks),
-    ]
-    for market in figures.marketplaces:
-        rows += [(market.id, "members", market.members), (market.id, "finished", market.finished)]
-        rows += [(market.id, f"toggle:{t.id}", t.off) for t in market.toggles]
-        rows.append((market.id, "rechecks", market.rechecks))
-    rows += [("trend", week.label, week.finished) for week in figures.trend]
-    rows += [("reminders", s.value, n) for s, n in figures.reminders.items()]
-    rows += [("broadcasts", s.value, n) for s, n in figures.broadcasts.items()]
-    rows += [("faq", "questions", figures.questions), ("faq", "declined", figures.declined)]
-    rows += [("faq", f"topic:{t.id}", t.asked) for t in figures.top_topics]
-    for f in figures.feedback:
-        rows += [("feedback", f"helpful:{f.id}", f.helpful)]
-        rows += [("feedback", f"not-helpful:{f.id}", f.unhelpful)]
-    return rows
-
-
 async def export_json(request: web.Request) -> web.Response:
-    figures = await _figures(request)
-    body = {
-        "platform": figures.platform,
-        "community": figures.workspace,
-        "hidden_under": MIN_GROUP,
-        "figures": [
-            {"section": section, "figure": name, "value": value}
-            for section, name, value in _figure_rows(figures)
-        ],
-    }
     return web.json_response(
-        body, headers={"Content-Disposition": 'attachment; filename="gigguard-stats.json"'}
+        figures_export.export_json(await _figures(request)),
+        headers={"Content-Disposition": 'attachment; filename="gigguard-stats.json"'},
     )
 
 
 async def export_csv(request: web.Request) -> web.Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(("section", "figure", "value"))
-    for section, name, value in _figure_rows(await _figures(request)):
-        writer.writerow((section, name, "hidden" if value is None else value))
     return web.Response(
-        text=out.getvalue(),
+        text=figures_export.export_csv(await _figures(request)),
         content_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="gigguard-stats.csv"'},
     )

@@ -75,22 +75,28 @@ async def publish_home(client: AsyncWebClient, user: str, blocks: list[SlackBloc
 async def upload_attachments(
     client: AsyncWebClient, channel: str, attachments: Sequence[Attachment]
 ) -> bool:
-    """Upload each attachment into `channel` (files:write). A failed upload is logged and the
-    rest skipped: the reply's blocks already carry the same figures as a table."""
-    for attachment in attachments:
-        try:
-            await client.files_upload_v2(
-                channel=channel,
-                file=attachment.content,
-                filename=attachment.filename,
-                title=attachment.filename,
-                alt_txt=attachment.alt_text,
-            )
-        except (SlackApiError, SlackClientError) as exc:
-            log.warning(
-                "slack: could not upload %s, sent as a table only: %s", attachment.filename, exc
-            )
-            return False
+    """Upload the attachments into `channel` as one message (files:write; each file is one
+    files.getUploadURLExternal, all share one files.completeUploadExternal). A failed upload
+    is logged: the reply's blocks already say what the files hold."""
+    if not attachments:
+        return True
+    names = ", ".join(a.filename for a in attachments)
+    try:
+        await client.files_upload_v2(
+            channel=channel,
+            file_uploads=[
+                {
+                    "file": a.content,
+                    "filename": a.filename,
+                    "title": a.filename,
+                    "alt_txt": a.alt_text,
+                }
+                for a in attachments
+            ],
+        )
+    except (SlackApiError, SlackClientError) as exc:
+        log.warning("slack: could not upload %s, the reply went without it: %s", names, exc)
+        return False
     return True
 
 

@@ -8,7 +8,7 @@ import re
 from core.commands.context import CommandContext
 from core.delivery import broadcasting
 from core.delivery.broadcasting import Estimate, Order, Preview
-from core.delivery.when import describe
+from core.delivery.when import EARLIEST_ZONE, describe, wall_clock
 from core.errors import UserInputError
 from core.outbox import Audience, Broadcast, FailReason, NewBroadcast, Report, Status, Target
 from core.replies import Button, ButtonStyle, Reply, Section, Table
@@ -78,12 +78,38 @@ def _who(ctx: CommandContext, broadcast: NewBroadcast) -> str:
     return ctx.msg(f"broadcast_to_{broadcast.audience.value}")
 
 
+def _local_clock(moment: dt.datetime) -> str:
+    """A local-time run's wall-clock time, the one every member gets in their own zone."""
+    return wall_clock(moment, EARLIEST_ZONE).strftime("%a %Y-%m-%d %H:%M")
+
+
+def _when(ctx: CommandContext, b: NewBroadcast, moment: dt.datetime) -> str:
+    if b.local:
+        return ctx.msg("broadcast_local_when", when=_local_clock(moment))
+    return describe(moment, b.timezone)
+
+
+def _first_line(ctx: CommandContext, shown: Preview | Estimate) -> str:
+    """When it goes out; for local time, the spread from the first member to the last."""
+    b = shown.broadcast
+    if shown.spread is None:
+        return ctx.msg("broadcast_preview_when", when=describe(b.first_at, b.timezone))
+    default = ctx.services.broadcast_rules.default_timezone or "UTC"
+    return ctx.msg(
+        "broadcast_preview_local",
+        when=_local_clock(b.first_at),
+        default=default,
+        first=describe(shown.spread.first, b.timezone),
+        last=describe(shown.spread.last, b.timezone),
+    )
+
+
 def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
     """Who, how many, when and how long: the chat preview's and the dashboard's summary."""
     b = shown.broadcast
     lines = [
         ctx.msg("broadcast_preview_to", who=_who(ctx, b), count=shown.recipients),
-        ctx.msg("broadcast_preview_when", when=describe(b.first_at, b.timezone)),
+        _first_line(ctx, shown),
         ctx.msg(
             "broadcast_preview_eta",
             eta=_duration(ctx, shown.eta),
@@ -92,7 +118,8 @@ def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
         ),
     ]
     if b.schedule:
-        lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=b.timezone))
+        zone = ctx.msg("broadcast_zone_local") if b.local else b.timezone
+        lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=zone))
     if b.until_at:
         lines.append(ctx.msg("broadcast_preview_until", when=describe(b.until_at, b.timezone)))
     if shown.removed:
@@ -125,13 +152,14 @@ async def broadcast(ctx: CommandContext, args: str) -> Reply:
     if action.lower() == CONFIRM:
         confirmed = await broadcasting.confirm(ctx.services, actor, _id(ctx, rest))
         shown = await broadcasting.preview(ctx.services, confirmed)
+        first = shown.spread.first if shown.spread else confirmed.first_at
         return Reply(
             blocks=(
                 Section(
                     ctx.msg(
                         "broadcast_confirmed",
                         id=confirmed.id,
-                        when=describe(confirmed.first_at, confirmed.timezone),
+                        when=describe(first, confirmed.timezone),
                         eta=_duration(ctx, shown.eta),
                     )
                 ),
@@ -152,7 +180,7 @@ def report_row(ctx: CommandContext, b: Broadcast, report: Report) -> tuple[str, 
         str(b.id),
         b.state.value,
         _who(ctx, b),
-        describe(b.next_run_at, b.timezone) if b.next_run_at else "-",
+        _when(ctx, b, b.next_run_at) if b.next_run_at else "-",
         _progress(ctx, report),
         str(report.total(Status.SENT)),
         ", ".join(f"{r} {n}" for r, n in sorted(skipped.items())) or "0",
@@ -217,6 +245,4 @@ def _not_in_channel(ctx: CommandContext, found: list[tuple[Broadcast, Report]]) 
 async def cancel(ctx: CommandContext, args: str) -> Reply:
     broadcast_id = _id(ctx, args)
     stopped = await broadcasting.cancel(ctx.services, ctx.request.actor, broadcast_id)
-    return Reply(
-        blocks=(Section(ctx.msg("broadcast_cancelled", id=broadcast_id, stopped=stopped)),)
-    )
+    return Reply(blocks=(Section(ctx.msg("broadcast_cancelled", id=broadcast_id, count=stopped)),))

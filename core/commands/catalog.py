@@ -60,7 +60,12 @@ def build_registry(knowledge: Knowledge) -> Registry:
             Argument("question", msg("arg_question"), required=True),
         ),
         CommandSpec("compare", msg("help_compare"), info.compare),
-        CommandSpec("clause", msg("help_clause"), info.clause),
+        CommandSpec(
+            "clause",
+            msg("help_clause"),
+            info.clause,
+            Argument("voice", msg("arg_clause"), info.VOICES),
+        ),
         CommandSpec(
             "contract",
             msg("help_contract"),
@@ -84,23 +89,41 @@ def build_registry(knowledge: Knowledge) -> Registry:
             "reminders",
             msg("help_reminders"),
             reminders.reminders,
-            Argument("action", msg("arg_reminders")),
+            Argument("action", msg("arg_reminders"), shape=msg("shape_reminders")),
         ),
         CommandSpec(
             "snooze",
             msg("help_snooze"),
             reminders.snooze,
-            Argument("reminder-and-delay", msg("arg_snooze"), required=True),
+            Argument(
+                "reminder-and-delay", msg("arg_snooze"), required=True, shape=msg("shape_snooze")
+            ),
         ),
-        CommandSpec("tz", msg("help_tz"), reminders.tz, Argument("timezone", msg("arg_tz"))),
+        CommandSpec(
+            "tz",
+            msg("help_tz"),
+            reminders.tz,
+            Argument("timezone", msg("arg_tz"), shape=msg("shape_tz")),
+        ),
         CommandSpec("mute", msg("help_mute"), reminders.mute),
         CommandSpec("unmute", msg("help_unmute"), reminders.unmute),
-        CommandSpec("stats", msg("help_stats"), moderation.stats, moderator_only=True),
+        CommandSpec(
+            "stats",
+            msg("help_stats"),
+            moderation.stats,
+            Argument("action", msg("arg_stats"), (moderation.EXPORT,)),
+            moderator_only=True,
+        ),
         CommandSpec(
             "policy-update",
             msg("help_policy_update"),
             policy.policy_update,
-            Argument("marketplace-and-note", msg("arg_policy_update"), required=True),
+            Argument(
+                "marketplace-and-note",
+                msg("arg_policy_update"),
+                required=True,
+                shape=msg("shape_policy_update"),
+            ),
             moderator_only=True,
         ),
         CommandSpec(
@@ -110,21 +133,23 @@ def build_registry(knowledge: Knowledge) -> Registry:
             "broadcast",
             msg("help_broadcast"),
             broadcasts.broadcast,
-            Argument("order", msg("arg_broadcast"), required=True),
+            Argument("order", msg("arg_broadcast"), required=True, shape=msg("shape_broadcast")),
             moderator_only=True,
         ),
         CommandSpec(
             "broadcasts",
             msg("help_broadcasts"),
             broadcasts.broadcasts,
-            Argument("action", msg("arg_broadcasts")),
+            Argument("action", msg("arg_broadcasts"), shape=msg("shape_broadcasts")),
             moderator_only=True,
         ),
         CommandSpec(
             "cancel",
             msg("help_cancel"),
             broadcasts.cancel,
-            Argument("broadcast-id", msg("arg_broadcast_id"), required=True),
+            Argument(
+                "broadcast-id", msg("arg_broadcast_id"), required=True, shape=msg("shape_number")
+            ),
             moderator_only=True,
         ),
         CommandSpec("dashboard", msg("help_dashboard"), dashboard.dashboard, moderator_only=True),

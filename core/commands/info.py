@@ -10,6 +10,7 @@ from core.replies import Button, ButtonStyle, CodeBlock, Reply, Section, Table
 from core.text import quote
 
 CLIENT_ANSWERS = ("yes", "no", "unknown")
+VOICES = ("seller", "buyer")
 
 
 def _guide_for(ctx: CommandContext, args: str) -> MarketplaceGuide:
@@ -19,6 +20,19 @@ def _guide_for(ctx: CommandContext, args: str) -> MarketplaceGuide:
         valid = ", ".join(ctx.knowledge.guides)
         raise UserInputError(ctx.msg("marketplace_unknown", given=quote(args), valid=valid))
     return guide
+
+
+def _controls(ctx: CommandContext, chosen: MarketplaceGuide) -> Section:
+    """Who decides each toggle: a shared one stays out of training if either party is out."""
+    lines = [
+        ctx.msg(
+            "guide_control_shared" if t.double_opt_in else "guide_control_own",
+            toggle=t.name,
+            controlled_by=t.controlled_by,
+        )
+        for t in chosen.toggles
+    ]
+    return Section("\n".join(f"• {line}" for line in lines), title=ctx.msg("guide_controls_title"))
 
 
 async def guide(ctx: CommandContext, args: str) -> Reply:
@@ -31,7 +45,7 @@ async def guide(ctx: CommandContext, args: str) -> Reply:
     notes = (Section("\n".join(f"• {note}" for note in chosen.notes)),) if chosen.notes else ()
     if chosen.toggles:
         return Reply(
-            blocks=(intro, *steps, *await checklists(ctx), *notes),
+            blocks=(intro, *steps, _controls(ctx, chosen), *await checklists(ctx), *notes),
             context=ctx.knowledge.cite(chosen),
         )
     return Reply(
@@ -50,16 +64,27 @@ async def compare(ctx: CommandContext, args: str) -> Reply:
             Table(headers=(ctx.msg("compare_feature"), *names), rows=rows, title=table.title),
             Section(table.verdict),
         ),
-        context=ctx.knowledge.cite(table.rows[0]),
+        context=ctx.knowledge.cite(*table.rows),
         ephemeral=False,
     )
 
 
 async def clause(ctx: CommandContext, args: str) -> Reply:
-    text = ctx.knowledge.clause
+    """The seller's clause unless asked for the buyer's: members are freelancers, who sell on
+    Fiverr; the other voice is one button away."""
+    wanted = args.strip().lower() or VOICES[0]
+    if wanted not in VOICES:
+        raise UserInputError(ctx.msg("clause_usage", given=quote(args), valid="|".join(VOICES)))
+    clause = ctx.knowledge.clause
+    voice = clause.voices()[wanted]
+    other = next(v for v in VOICES if v != wanted)
     return Reply(
-        blocks=(Section(text.usage, title=text.title), CodeBlock(text.text)),
-        context=ctx.knowledge.cite(text),
+        blocks=(
+            Section(voice.usage, title=ctx.msg(f"clause_title_{wanted}", title=clause.title)),
+            CodeBlock(voice.text),
+        ),
+        buttons=(Button(ctx.msg(f"button_clause_{other}"), f"clause {other}"),),
+        context=ctx.knowledge.cite(clause),
         ephemeral=False,
     )
 

@@ -1,10 +1,13 @@
-"""`stats` (moderators): community progress without singling anyone out.
+"""`stats` and `stats export` (moderators): community progress without singling anyone out.
 
 The figures come from core.community_figures (hidden under MIN_GROUP members, as the
-dashboard shows them); this renders them as tables and attaches the weekly trend as a chart.
+dashboard shows them); this renders them as tables and attaches the weekly trend as a chart,
+or, for `export`, attaches them as the CSV and JSON files the dashboard's Export page serves.
 """
 
 from __future__ import annotations
+
+import json
 
 from core.charts import bar_chart
 from core.commands.context import CommandContext
@@ -13,11 +16,17 @@ from core.community_figures import (
     TREND_WEEKS,
     CommunityFigures,
     community_figures,
+    export_csv,
+    export_json,
     weekly_trend,
 )
+from core.errors import UserInputError
 from core.replies import Attachment, Block, Reply, Section, Table
+from core.text import quote
 
-__all__ = ["stats", "weekly_trend"]
+__all__ = ["EXPORT", "stats", "weekly_trend"]
+
+EXPORT = "export"
 
 
 def _shown(ctx: CommandContext, value: int | str | None) -> str:
@@ -44,11 +53,44 @@ def _trend_chart(ctx: CommandContext, figures: CommunityFigures) -> Attachment:
     )
 
 
+def _export(ctx: CommandContext, figures: CommunityFigures) -> Reply:
+    """Both files; the reply's text says what they hold, for adapters that cannot upload."""
+    day = ctx.services.clock.now().date().isoformat()
+    name = f"gigguard-stats-{day}"
+    as_json = json.dumps(export_json(figures), indent=2) + "\n"
+    return Reply(
+        blocks=(
+            Section(
+                ctx.msg("stats_export_done", min=MIN_GROUP), title=ctx.msg("stats_export_title")
+            ),
+        ),
+        attachments=(
+            Attachment(
+                f"{name}.csv",
+                export_csv(figures).encode(),
+                "text/csv",
+                ctx.msg("stats_export_alt", format="CSV"),
+            ),
+            Attachment(
+                f"{name}.json",
+                as_json.encode(),
+                "application/json",
+                ctx.msg("stats_export_alt", format="JSON"),
+            ),
+        ),
+    )
+
+
 async def stats(ctx: CommandContext, args: str) -> Reply:
     actor = ctx.request.actor
+    action = args.strip().lower()
+    if action not in ("", EXPORT):
+        raise UserInputError(ctx.msg("stats_usage", given=quote(args)))
     figures = await community_figures(
         ctx.services, platform=actor.key.platform, workspace=actor.scope
     )
+    if action == EXPORT:
+        return _export(ctx, figures)
     blocks: list[Block] = []
     overview = [
         (ctx.msg("stats_members"), _shown(ctx, figures.members)),
@@ -88,7 +130,7 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
     faq_lines = [
         ctx.msg(
             "stats_questions",
-            asked=figures.questions,
+            count=figures.questions,
             declined=figures.declined,
             rate="-" if rate is None else f"{rate:.0%}",
         )

@@ -92,4 +92,4 @@ async def forget_me(ctx: CommandContext, args: str) -> Reply:
     async with ctx.services.uow() as uow:
         deleted = await uow.members.delete(ctx.request.actor.key)
         await uow.commit()
-    return Reply(blocks=(Section(ctx.msg("forget_me_done", rows=deleted)),))
+    return Reply(blocks=(Section(ctx.msg("forget_me_done", count=deleted)),))

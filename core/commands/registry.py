@@ -30,6 +30,7 @@ class Argument:
     description: str
     choices: tuple[str, ...] = ()  # empty: free text
     required: bool = False
+    shape: str = ""  # how help writes it ("<number> <delay>"); default: the choices or the name
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,8 @@ class CommandSpec:
     def usage(self) -> str:
         if self.argument is None:
             return self.name
+        if self.argument.shape:
+            return f"{self.name} {self.argument.shape}"
         shape = "|".join(self.argument.choices) if self.argument.choices else self.argument.name
         return f"{self.name} <{shape}>" if self.argument.required else f"{self.name} [{shape}]"
 

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from core.broadcast_rules import WEEK
 from core.delivery.neutralise import neutralise, pings
-from core.delivery.when import TimeError, next_run, parse_schedule, parse_when, shortest_gap
+from core.delivery.when import (
+    TimeError,
+    Timing,
+    member_moment,
+    parse_timing,
+    run_zone,
+    shortest_gap,
+)
 from core.errors import UserInputError
 from core.identity import MemberKey
 from core.outbox import Audience, Broadcast, BroadcastState, NewBroadcast, Report, Target
@@ -37,47 +44,57 @@ class Order:
 
 
 @dataclass(frozen=True, slots=True)
+class Spread:
+    """A local-time broadcast's first run reaches its members between these two moments."""
+
+    first: dt.datetime
+    last: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Preview:
     broadcast: Broadcast
     recipients: int
     eta: dt.timedelta
     per_minute: float
     removed: tuple[str, ...] = ()  # mentions taken out of the typed text, as typed
+    spread: Spread | None = None
 
 
 async def _zone(services: Services, key: MemberKey) -> str | None:
+    """The author's zone: their own, else the community default (GIGGUARD_DEFAULT_TIMEZONE)."""
     async with services.uow() as uow:
         profile = await uow.members.profile(key)
-    return profile.timezone if profile else None
+    own = profile.timezone if profile else None
+    return own or services.broadcast_rules.default_timezone
 
 
-def _first_run(
-    services: Services, order: Order, now: dt.datetime, timezone: str | None
-) -> tuple[dt.datetime, str | None, dt.datetime | None]:
-    """When it first goes out, its cron schedule and its end, refusing a schedule that would
-    repeat more often than the deployment allows."""
+def _timing(services: Services, order: Order, now: dt.datetime, timezone: str | None) -> Timing:
+    """When it goes out, refusing a schedule that would repeat more often than the deployment
+    allows, an end without a schedule or before the first run, and local time in a channel."""
     msg = services.knowledge.message
     try:
-        at = parse_when(order.at, now=now, timezone=timezone) if order.at else None
-        schedule = parse_schedule(order.every) if order.every else None
-        until = parse_when(order.until, now=now, timezone=timezone) if order.until else None
+        timing = parse_timing(
+            at=order.at, every=order.every, until=order.until, now=now, timezone=timezone
+        )
     except TimeError as exc:
         raise UserInputError(msg(exc.key, given=quote(exc.given))) from exc
-    if schedule is None:
-        if until is not None:
+    if timing.local and order.target is Target.CHANNEL:
+        raise UserInputError(msg("broadcast_local_channel"))
+    if timing.schedule is None:
+        if timing.until_at is not None:
             raise UserInputError(msg("broadcast_until_needs_every"))
-        return at or now, None, None
-    zone = timezone or "UTC"
-    start = at - dt.timedelta(seconds=1) if at else now
-    first = next_run(schedule, after=start, timezone=zone)
+        return timing
+    zone = run_zone(local=timing.local, timezone=timezone or "UTC")
+    start = timing.first_at - dt.timedelta(seconds=1)
     shortest = services.broadcast_rules.min_repeat
-    if shortest_gap(schedule, after=start, timezone=zone) < shortest:
+    if shortest_gap(timing.schedule, after=start, timezone=zone) < shortest:
         raise UserInputError(
-            msg("broadcast_too_often", schedule=schedule, shortest=_span(msg, shortest))
+            msg("broadcast_too_often", schedule=timing.schedule, shortest=_span(msg, shortest))
         )
-    if until is not None and until < first:
+    if timing.until_at is not None and timing.until_at < timing.first_at:
         raise UserInputError(msg("broadcast_until_before_first"))
-    return first, schedule, until
+    return timing
 
 
 def _span(msg: Callable[..., str], span: dt.timedelta) -> str:
@@ -102,19 +119,46 @@ def checked_text(services: Services, platform: str, text: str) -> str:
 async def recipients(services: Services, broadcast: NewBroadcast) -> int:
     """How many would receive it now: known members not muted (not finished, for `pending`)
     plus, with a MemberDirectory, the platform's members the bot has never met."""
+    count, _ = await _audience(services, broadcast)
+    return count
+
+
+async def _audience(services: Services, broadcast: NewBroadcast) -> tuple[int, set[str | None]]:
+    """How many would receive it now, and their time zones (None: not set)."""
     if broadcast.target is Target.CHANNEL:
-        return 1
+        return 1, set()
+    platform, workspace, audience = broadcast.platform, broadcast.workspace, broadcast.audience
+    finished = finished_toggles(services)
     async with services.uow() as uow:
         eligible, known = await uow.broadcasts.audience(
-            platform=broadcast.platform,
-            workspace=broadcast.workspace,
-            audience=broadcast.audience,
-            finished=finished_toggles(services),
+            platform=platform, workspace=workspace, audience=audience, finished=finished
+        )
+        zones = (
+            await uow.broadcasts.zones(
+                platform=platform, workspace=workspace, audience=audience, finished=finished
+            )
+            if broadcast.local
+            else set()
         )
     directory = services.directories.get(broadcast.platform)
     if directory is None:
-        return eligible
-    return eligible + len(set(await directory.member_ids(broadcast.workspace)) - known)
+        return eligible, zones
+    strangers = len(set(await directory.member_ids(broadcast.workspace)) - known)
+    return eligible + strangers, zones | ({None} if strangers else set())
+
+
+def _spread(services: Services, broadcast: NewBroadcast, zones: set[str | None]) -> Spread | None:
+    """When the first run of a local-time broadcast reaches the first and the last of these
+    zones (members without one: the community default, then UTC); a time already past in a
+    zone goes out at once."""
+    if not broadcast.local:
+        return None
+    default = services.broadcast_rules.default_timezone
+    now = services.clock.now()
+    moments = [
+        max(now, member_moment(broadcast.first_at, zone or default)) for zone in zones or {None}
+    ]
+    return Spread(first=min(moments), last=max(moments))
 
 
 def _pace(services: Services, broadcast: NewBroadcast, count: int) -> tuple[dt.timedelta, float]:
@@ -127,10 +171,15 @@ def _pace(services: Services, broadcast: NewBroadcast, count: int) -> tuple[dt.t
 async def preview(
     services: Services, broadcast: Broadcast, *, removed: tuple[str, ...] = ()
 ) -> Preview:
-    count = await recipients(services, broadcast)
+    count, zones = await _audience(services, broadcast)
     eta, per_minute = _pace(services, broadcast, count)
     return Preview(
-        broadcast=broadcast, recipients=count, eta=eta, per_minute=per_minute, removed=removed
+        broadcast=broadcast,
+        recipients=count,
+        eta=eta,
+        per_minute=per_minute,
+        removed=removed,
+        spread=_spread(services, broadcast, zones),
     )
 
 
@@ -143,12 +192,13 @@ class Estimate:
     eta: dt.timedelta
     per_minute: float
     removed: tuple[str, ...] = ()  # mentions neutralised in the text, named in the preview
+    spread: Spread | None = None
 
 
 async def estimate(services: Services, actor: Actor, order: Order) -> Estimate:
     """Validate the order as `draft` does and count its audience; store nothing."""
     new = await _validated(services, actor, order)
-    count = await recipients(services, new)
+    count, zones = await _audience(services, new)
     eta, per_minute = _pace(services, new, count)
     return Estimate(
         broadcast=new,
@@ -156,6 +206,7 @@ async def estimate(services: Services, actor: Actor, order: Order) -> Estimate:
         eta=eta,
         per_minute=per_minute,
         removed=tuple(pings(clean_input(order.text))),
+        spread=_spread(services, new, zones),
     )
 
 
@@ -167,7 +218,7 @@ async def _validated(services: Services, actor: Actor, order: Order) -> NewBroad
         raise UserInputError(msg("broadcast_channel_missing"))
     now = services.clock.now()
     timezone = await _zone(services, key)
-    first_at, schedule, until_at = _first_run(services, order, now, timezone)
+    timing = _timing(services, order, now, timezone)
     return NewBroadcast(
         platform=key.platform,
         workspace=actor.scope,
@@ -176,10 +227,11 @@ async def _validated(services: Services, actor: Actor, order: Order) -> NewBroad
         channel=order.channel if order.target is Target.CHANNEL else None,
         audience=order.audience,
         text=text,
-        schedule=schedule,
+        schedule=timing.schedule,
         timezone=timezone or "UTC",
-        first_at=first_at,
-        until_at=until_at,
+        first_at=timing.first_at,
+        until_at=timing.until_at,
+        local=timing.local,
     )
 
 
@@ -213,7 +265,7 @@ async def confirm(services: Services, actor: Actor, broadcast_id: int) -> Broadc
             platform=found.platform, workspace=found.workspace, since=now - WEEK
         )
         if started >= rules.weekly_cap:
-            raise UserInputError(msg("broadcast_weekly_cap", cap=rules.weekly_cap))
+            raise UserInputError(msg("broadcast_weekly_cap", count=rules.weekly_cap))
         if not await uow.broadcasts.confirm(broadcast_id, by=actor.key.user, at=now):
             raise UserInputError(msg("broadcast_not_draft", id=broadcast_id))
         await uow.commit()

@@ -2,6 +2,11 @@
 
 Everything is read in the person's own zone and stored in UTC. Recurring schedules are cron
 expressions evaluated on local wall-clock time, so "monday 09:00" stays 09:00 across DST.
+
+"local" after a broadcast's time ("at 9am local", "every monday 9am local") means that
+wall-clock time in each member's own zone. Such a broadcast's runs are due when the time first
+arrives anywhere (UTC+14, EARLIEST_ZONE): the run's wall-clock time there is the one every
+member gets in their zone (`member_moment`).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import datetime as dt
 import itertools
 import re
 import zoneinfo
+from dataclasses import dataclass
 from functools import cache
 
 import dateparser
@@ -19,6 +25,8 @@ from rapidfuzz import fuzz, process
 from core.errors import GigguardError
 
 DEFAULT_ZONE = "UTC"
+EARLIEST_ZONE = "Etc/GMT-14"  # UTC+14 (Line Islands): no zone's clock is further ahead
+_LOCAL = re.compile(r"^(?P<time>.*?)\s*\blocal$", re.IGNORECASE)
 DEFAULT_HOUR = 9  # "friday" alone means friday morning, not midnight
 MAX_AHEAD = dt.timedelta(days=366)
 _WEEKDAYS = {
@@ -184,6 +192,70 @@ def parse_schedule(text: str) -> str:
     except TimeError as exc:
         raise TimeError("when_schedule", text) from exc
     return f"{clock.minute} {clock.hour} * * {days}"
+
+
+def split_local(text: str | None) -> tuple[str | None, bool]:
+    """ "9am local" -> ("9am", True); "9am" -> ("9am", False)."""
+    if text is None:
+        return None, False
+    match = _LOCAL.match(text.strip())
+    if match is None:
+        return text, False
+    return match["time"], True
+
+
+def wall_clock(moment: dt.datetime, timezone: str | None) -> dt.datetime:
+    """The naive wall-clock time a UTC moment shows in `timezone`."""
+    return moment.astimezone(zone(timezone)).replace(tzinfo=None)
+
+
+def member_moment(run_due: dt.datetime, timezone: str | None) -> dt.datetime:
+    """When a member in `timezone` gets a local-time run due at `run_due`: the run's
+    wall-clock time in EARLIEST_ZONE, on the member's own clock."""
+    return local_time(wall_clock(run_due, EARLIEST_ZONE), zone(timezone)).astimezone(dt.UTC)
+
+
+def run_zone(*, local: bool, timezone: str) -> str:
+    """The zone a broadcast's schedule runs on: its author's, or EARLIEST_ZONE when local."""
+    return EARLIEST_ZONE if local else timezone
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """When a broadcast goes out, read from its at/every/until words."""
+
+    first_at: dt.datetime  # its first run (local: when the time first arrives anywhere)
+    schedule: str | None  # cron, on run_zone(...)'s wall clock
+    until_at: dt.datetime | None
+    local: bool  # each member at that wall-clock time in their own zone
+
+
+def parse_timing(
+    *,
+    at: str | None,
+    every: str | None,
+    until: str | None,
+    now: dt.datetime,
+    timezone: str | None,
+) -> Timing:
+    """The one reader of `at WHEN`, `every SCHEDULE` (each may end in "local") and `until
+    DATE`, in the author's `timezone`. A schedule's first run is its first occurrence from
+    `at` (or now)."""
+    at, at_local = split_local(at)
+    every, every_local = split_local(every)
+    local = at_local or every_local
+    author_zone = timezone or DEFAULT_ZONE
+    first = parse_when(at, now=now, timezone=timezone) if at else None
+    if first is not None and local:
+        first = local_time(wall_clock(first, author_zone), zone(EARLIEST_ZONE)).astimezone(dt.UTC)
+    schedule = parse_schedule(every) if every else None
+    until_at = parse_when(until, now=now, timezone=timezone) if until else None
+    if schedule is not None:
+        start = first - dt.timedelta(seconds=1) if first else now
+        first = next_run(
+            schedule, after=start, timezone=run_zone(local=local, timezone=author_zone)
+        )
+    return Timing(first_at=first or now, schedule=schedule, until_at=until_at, local=local)
 
 
 def shortest_gap(

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 
 from core.delivery.compose import broadcast_reply, reminder_reply, welcome_reply
-from core.delivery.when import next_run
+from core.delivery.when import member_moment, next_run, run_zone
 from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
 from core.identity import MemberKey
 from core.inbox.reply import answered_reply
@@ -196,7 +196,7 @@ class DeliveryWorker:
         async with self._services.uow() as uow:
             released = await uow.outbox.release(rows, owner=self.owner)
             await uow.commit()
-        log.info("delivery worker %s stopping: released %s delivery(ies)", self.owner, released)
+        log.info("delivery worker %s stopping: released deliveries: %s", self.owner, released)
 
     async def _handle(self, row: Claimed) -> None:
         if row.kind is Kind.RUN:
@@ -378,16 +378,32 @@ class DeliveryWorker:
                 extra_users=extra,
                 next_run_at=self._next_run(broadcast, run),
                 at=self._now(),
+                due_for=self._local_due(broadcast, run),
             )
             await uow.commit()
         log.info("broadcast %s run %s: %s deliveries queued", broadcast.id, run.run, queued)
+
+    def _local_due(
+        self, broadcast: Broadcast, run: Claimed
+    ) -> Callable[[str | None], dt.datetime] | None:
+        """For a local-time broadcast: when a member of a zone is due (no zone: the community
+        default, then UTC)."""
+        if not broadcast.local:
+            return None
+        default = self._services.broadcast_rules.default_timezone
+
+        def due_for(timezone: str | None) -> dt.datetime:
+            return member_moment(run.due_at, timezone or default)
+
+        return due_for
 
     def _next_run(self, broadcast: Broadcast, run: Claimed) -> dt.datetime | None:
         if broadcast.schedule is None:
             return None
         # After a downtime the missed run goes out once, late; the next one is in the future.
         after = max(run.due_at, self._now())
-        upcoming = next_run(broadcast.schedule, after=after, timezone=broadcast.timezone)
+        zone = run_zone(local=broadcast.local, timezone=broadcast.timezone)
+        upcoming = next_run(broadcast.schedule, after=after, timezone=zone)
         return None if broadcast.until_at and upcoming > broadcast.until_at else upcoming
 
     async def _extra_users(self, broadcast: Broadcast) -> list[str]:

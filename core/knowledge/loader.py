@@ -91,7 +91,7 @@ def _with_overrides(knowledge: Knowledge, overrides: Path) -> Knowledge:
         clash = sorted(set(added) & set(shipped))
         if clash:
             raise KnowledgeError(
-                f"{overrides}: {kind} id(s) {clash} already exist in the shipped knowledge"
+                f"{overrides}: these {kind} ids already exist in the shipped knowledge: {clash}"
             )
     try:
         return Knowledge(
@@ -126,9 +126,11 @@ def _load_shipped(directory: Path) -> Knowledge:
     )
     messages = _read_yaml(directory / "messages.yaml")
     if not isinstance(messages, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in messages.items()
+        isinstance(k, str) and isinstance(v, str | dict) for k, v in messages.items()
     ):
-        raise KnowledgeError(f"{directory / 'messages.yaml'}: expected a mapping of key: text")
+        raise KnowledgeError(
+            f"{directory / 'messages.yaml'}: expected a mapping of key: text (or plural forms)"
+        )
     sources = _by_id(_validate_list(Source, directory / "sources.yaml"), directory)
     topics = _by_id(_validate_list(Topic, directory / "topics.yaml"), directory)
     comparison = _validate(

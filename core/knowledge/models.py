@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from core.knowledge import plurals
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -88,10 +98,22 @@ class Comparison(Strict):
         return self
 
 
-class Clause(Sourced):
-    title: Text
+class ClauseVoice(Strict):
+    """The clause as one party writes it: who pastes it where, and the text."""
+
     usage: Text
     text: Text
+
+
+class Clause(Sourced):
+    """The no-AI clause in each party's voice, the seller's first (most members sell)."""
+
+    title: Text
+    seller: ClauseVoice
+    buyer: ClauseVoice
+
+    def voices(self) -> dict[str, ClauseVoice]:
+        return {"seller": self.seller, "buyer": self.buyer}
 
 
 class CommunityTopic(Topic):
@@ -116,8 +138,25 @@ class Knowledge(Strict):
     guides: dict[Id, MarketplaceGuide]
     comparison: Comparison
     clause: Clause
-    messages: dict[str, str]
+    # One text, or plural forms by CLDR category (see core/knowledge/plurals.py).
+    messages: dict[str, str | dict[str, str]]
     notes: list[CommunityNote] = Field(default_factory=list)
+    language: str = "en"  # picks the plural rule
+
+    @field_validator("messages")
+    @classmethod
+    def plural_forms_complete(
+        cls, messages: dict[str, str | dict[str, str]]
+    ) -> dict[str, str | dict[str, str]]:
+        for key, text in messages.items():
+            if isinstance(text, str):
+                continue
+            unknown = sorted(set(text) - set(plurals.CATEGORIES))
+            if unknown:
+                raise ValueError(f"message {key}: unknown plural categories {unknown}")
+            if "other" not in text:
+                raise ValueError(f"message {key}: plural forms need 'other'")
+        return messages
 
     @model_validator(mode="after")
     def references_resolve(self) -> Knowledge:
@@ -130,13 +169,13 @@ class Knowledge(Strict):
         for where, fact in facts:
             missing = [s for s in fact.sources if s not in self.sources]
             if missing:
-                raise ValueError(f"{where} cites unknown source(s) {missing}")
+                raise ValueError(f"{where} cites unknown sources: {missing}")
         unknown = [m for m in self.comparison.marketplaces if m not in self.guides]
         if unknown:
             raise ValueError(f"comparison names marketplaces without a guide: {unknown}")
         orphans = [n.topic for n in self.notes if n.topic not in self.topics]
         if orphans:
-            raise ValueError(f"notes for unknown topic(s) {orphans}")
+            raise ValueError(f"notes for unknown topics: {orphans}")
         return self
 
     def community_phrasings(self) -> dict[str, list[str]]:
@@ -148,19 +187,32 @@ class Knowledge(Strict):
         return [n.note for n in self.notes if n.topic == topic and n.community in (None, community)]
 
     def message(self, key: str, **values: object) -> str:
-        """A UI string from messages.yaml, formatted with `values`."""
-        return self.messages[key].format(**values)
+        """A UI string from messages.yaml, formatted with `values`; a message with plural
+        forms takes the one for `count`."""
+        text = self.messages[key]
+        if not isinstance(text, str):
+            count = values[plurals.COUNT]
+            assert isinstance(count, int), f"{key}: count must be an int, not {count!r}"
+            text = plurals.choose(text, self.language, count)
+        return text.format(**values)
 
     def toggle_marketplaces(self) -> list[MarketplaceGuide]:
         """Marketplaces whose members have account toggles to switch off."""
         return [g for g in self.guides.values() if g.toggles]
 
-    def cite(self, fact: Sourced) -> str:
-        """`Source: <title> (<url>), last checked <date>` for the fact's first source."""
-        source = self.sources[fact.sources[0]]
+    def cite(self, *facts: Sourced) -> str:
+        """`Sources: <title> (<url>); <title> (<url>). Last checked <date>.`: every source the
+        facts cite, in order, once each; the oldest check date and the latest update."""
+        cited = list(dict.fromkeys(s for fact in facts for s in fact.sources))
+        items = [
+            self.message("source_item", title=self.sources[s].title, url=self.sources[s].url)
+            for s in cited
+        ]
+        checked = min(fact.last_checked for fact in facts)
         line = self.message(
-            "source_line", title=source.title, url=source.url, checked=fact.last_checked.isoformat()
+            "source_line", count=len(items), sources="; ".join(items), checked=checked.isoformat()
         )
-        if fact.updated:
-            line = self.message("updated_on", date=fact.updated.isoformat()) + " " + line
+        updated = max((fact.updated for fact in facts if fact.updated), default=None)
+        if updated:
+            line = self.message("updated_on", date=updated.isoformat()) + " " + line
         return line

@@ -152,6 +152,7 @@ def broadcast_model(row: BroadcastRow) -> Broadcast:
         next_run_at=as_utc(row.next_run_at) if row.next_run_at else None,
         created_at=as_utc(row.created_at),
         until_at=as_utc(row.until_at) if row.until_at else None,
+        local=row.local_time,
         approved_by=row.approved_by,
     )
 
@@ -186,6 +187,7 @@ class SqlBroadcastRepository:
             timezone=broadcast.timezone,
             first_at=broadcast.first_at,
             until_at=broadcast.until_at,
+            local_time=broadcast.local,
             state=BroadcastState.DRAFT,
             next_run_at=broadcast.first_at,
             created_at=at,
@@ -299,8 +301,29 @@ class SqlBroadcastRepository:
         community = in_community(platform, workspace)
         known = set(await self._session.scalars(select(col(Member.user_id)).where(community)))
         eligible = (
-            select(func.count()).select_from(Member).where(community, col(Member.muted).is_(False))
+            select(func.count())
+            .select_from(Member)
+            .where(_eligible(platform, workspace, audience, finished))
         )
-        if audience is Audience.PENDING and finished:
-            eligible = eligible.where(~_finished_members(finished))
         return int(await self._session.scalar(eligible) or 0), known
+
+    async def zones(
+        self, *, platform: str, workspace: str, audience: Audience, finished: ToggleIds
+    ) -> set[str | None]:
+        found = await self._session.scalars(
+            select(col(Member.timezone))
+            .where(_eligible(platform, workspace, audience, finished))
+            .distinct()
+        )
+        return set(found)
+
+
+def _eligible(
+    platform: str, workspace: str, audience: Audience, finished: ToggleIds
+) -> ColumnElement[bool]:
+    """Known members a DM broadcast would reach now: in the community, not muted (and not
+    finished, for `pending`)."""
+    eligible = and_(in_community(platform, workspace), col(Member.muted).is_(False))
+    if audience is Audience.PENDING and finished:
+        return and_(eligible, ~_finished_members(finished))
+    return eligible

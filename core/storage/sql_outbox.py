@@ -8,10 +8,10 @@ too: `fence` renews the lease right before each send, and only if it has not run
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, insert, literal, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -230,6 +230,7 @@ class SqlOutboxRepository:
         extra_users: list[str],
         next_run_at: dt.datetime | None,
         at: dt.datetime,
+        due_for: Callable[[str | None], dt.datetime] | None = None,
     ) -> int | None:
         if not await self.finish(run, owner=owner, status=Status.SENT, reason=None, at=at):
             return None
@@ -250,7 +251,7 @@ class SqlOutboxRepository:
             )
             queued = 1
         else:
-            queued = await self._fan_out_dms(run, broadcast, extra_users, at)
+            queued = await self._fan_out_dms(run, broadcast, extra_users, at, due_for)
         await self._session.execute(
             update(BroadcastRow)
             .where(col(BroadcastRow.id) == broadcast.id)
@@ -265,8 +266,36 @@ class SqlOutboxRepository:
         await self._session.flush()
         return queued
 
+    async def _due_column(
+        self,
+        broadcast: Broadcast,
+        run: Claimed,
+        due_for: Callable[[str | None], dt.datetime] | None,
+    ) -> Any:
+        """Each known member's due time: the run's, or by their zone (one CASE over the few
+        zones the community's members set, so the fan-out stays one INSERT ... SELECT)."""
+        due_type = Delivery.__table__.c.due_at.type  # type: ignore[attr-defined]
+        if due_for is None:
+            return literal(run.due_at, due_type)
+        zones = await self._session.scalars(
+            select(col(Member.timezone))
+            .where(
+                in_community(broadcast.platform, broadcast.workspace),
+                col(Member.timezone).is_not(None),
+            )
+            .distinct()
+        )
+        by_zone = {zone: literal(due_for(zone), due_type) for zone in zones}
+        unset = literal(due_for(None), due_type)
+        return case(by_zone, value=col(Member.timezone), else_=unset) if by_zone else unset
+
     async def _fan_out_dms(
-        self, run: Claimed, broadcast: Broadcast, extra_users: Sequence[str], at: dt.datetime
+        self,
+        run: Claimed,
+        broadcast: Broadcast,
+        extra_users: Sequence[str],
+        at: dt.datetime,
+        due_for: Callable[[str | None], dt.datetime] | None,
     ) -> int:
         columns = ["kind", "platform", "workspace", "user_id", "broadcast_id", "run", "status"]
         columns += ["due_at", "attempts", "late", "created_at"]
@@ -278,7 +307,7 @@ class SqlOutboxRepository:
             literal(broadcast.id),
             literal(run.run),
             literal(Status.PENDING.value),
-            literal(run.due_at, Delivery.__table__.c.due_at.type),  # type: ignore[attr-defined]
+            await self._due_column(broadcast, run, due_for),
             literal(0),
             literal(False),
             literal(at, Delivery.__table__.c.created_at.type),  # type: ignore[attr-defined]
@@ -298,7 +327,7 @@ class SqlOutboxRepository:
                         "broadcast_id": broadcast.id,
                         "run": run.run,
                         "status": Status.PENDING.value,
-                        "due_at": run.due_at,
+                        "due_at": due_for(None) if due_for else run.due_at,
                         "attempts": 0,
                         "late": False,
                         "created_at": at,

@@ -87,6 +87,8 @@ class Broadcast(SQLModel, table=True):
     # The moderator whose confirmation scheduled it (another than the author when two
     # approvals are required).
     approved_by: str | None = Field(default=None, max_length=64)
+    # "at 9am local": each member at that time in their own zone (see core/delivery/when.py).
+    local_time: bool = False
 
 
 class Delivery(SQLModel, table=True):

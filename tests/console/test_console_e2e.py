@@ -68,7 +68,7 @@ def test_status_survives_a_restart_and_forget_me_leaves_no_row(
         env,
         tmp_path,
     )
-    assert "I deleted 3 record(s)" in third.stdout
+    assert "I deleted 3 records" in third.stdout
     assert rows(db, "member") == 0 and rows(db, "toggle_status") == 0
 
 
@@ -84,7 +84,7 @@ def test_free_text_is_a_question_and_bad_input_is_handled(
         tmp_path,
     )
     out = session.stdout
-    assert "AI Preferences" in out and "last checked" in out
+    assert "AI Preferences" in out and "Last checked" in out
     assert "Did you mean /optout status?" in out
     assert "for moderators only" in out
     assert "limit is 2,000" in out

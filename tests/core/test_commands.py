@@ -177,7 +177,7 @@ async def test_guide_has_a_button_per_toggle_and_cites_its_source(core: Gigguard
     assert [i.button.label for i in checklist(reply).items if i.button] == [
         "I switched this off"
     ] * 3
-    assert reply.context and "last checked 2026-11-25" in reply.context
+    assert reply.context and "Last checked 2026-11-25" in reply.context
     fiverr = await run(core, "guide fiverr")
     assert [b.command for b in fiverr.buttons] == ["clause"]
     assert "no guide for" in render_plain(await run(core, "guide etsy"))
@@ -285,7 +285,7 @@ async def test_ask_answers_with_source_and_offers_alternatives(
     faq.result = FaqMatch(MatchKind.ANSWER, "older-data", 0.6, ("not-retroactive",))
     reply = await run(core, "ask are old files safe")
     assert "January 5, 2026" in render_plain(reply)
-    assert reply.context and "last checked" in reply.context
+    assert reply.context and "Last checked" in reply.context
     assert "ask not-retroactive" in [b.command for b in reply.buttons]
     assert store.topic_counts == {}  # counted in memory, written by the periodic flush
     assert await core.services.question_counts.flush(core.services.uow) == 1

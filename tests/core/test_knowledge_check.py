@@ -124,7 +124,7 @@ def test_broken_shipped_files_fail_clearly(copy_dir: Path, break_it: object, exp
         (
             "notes.yaml",
             [{"topic": "no-such-topic", "note": "x"}],
-            r"notes for unknown topic\(s\) \['no-such-topic'\]",
+            r"notes for unknown topics: \['no-such-topic'\]",
         ),
         (
             "sources.yaml",

@@ -68,7 +68,10 @@ def test_extra_topics_and_notes_are_loaded(overrides: Path) -> None:
 
 def test_shipped_ids_cannot_be_replaced(overrides: Path) -> None:
     write(overrides, "faq.yaml", [EXTRA_TOPIC | {"id": "what-changed"}])
-    with pytest.raises(KnowledgeError, match=r"topic id\(s\) \['what-changed'\] already exist"):
+    with pytest.raises(
+        KnowledgeError,
+        match=r"these topic ids already exist in the shipped knowledge: \['what-changed'\]",
+    ):
         load_knowledge(overrides=overrides)
 
 
@@ -78,7 +81,7 @@ def test_shipped_ids_cannot_be_replaced(overrides: Path) -> None:
         (
             "notes.yaml",
             [{"topic": "nope", "note": "x"}],
-            r"notes for unknown topic\(s\) \['nope'\]",
+            r"notes for unknown topics: \['nope'\]",
         ),
         (
             "notes.yaml",

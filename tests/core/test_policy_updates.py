@@ -136,7 +136,7 @@ async def test_pending_broadcasts_and_reminders_reach_members_who_must_recheck(
     clock.advance(DAY)
     await say(app.core, finished, "done all")
     preview = render_plain(await say(app.core, MOD, reply.buttons[0].command, moderator=True))
-    assert "1 recipient(s)" in preview  # U2 must re-check; U1 finished after the update
+    assert "1 recipient" in preview  # U2 must re-check; U1 finished after the update
 
     slack = FakeMessenger("slack", clock)
     await say(app.core, MOD, "broadcast confirm 1", moderator=True)

@@ -151,12 +151,12 @@ async def test_log_in_read_the_overview_and_send_a_broadcast_to_100_percent(
         wait.until(seen.presence_of_element_located((By.ID, "compose-form")))
         browser.find_element(By.ID, "text").send_keys("Please check your Upwork toggles @everyone")
         live = (By.ID, "live-summary")
-        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS} recipient(s)"))
+        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS} recipients"))
         browser.find_element(By.CSS_SELECTOR, "input[name=audience][value=pending]").click()
-        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS - 5} recipient(s)"))
+        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS - 5} recipients"))
         _shot(browser, "dashboard-compose.png")
         browser.find_element(By.CSS_SELECTOR, "input[name=audience][value=all]").click()
-        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS} recipient(s)"))
+        wait.until(seen.text_to_be_present_in_element(live, f"{MEMBERS} recipients"))
         browser.find_element(By.ID, "preview-button").click()
         summary = wait.until(seen.presence_of_element_located((By.ID, "preview-summary"))).text
         _shot(browser, "dashboard-preview.png")
@@ -167,7 +167,7 @@ async def test_log_in_read_the_overview_and_send_a_broadcast_to_100_percent(
         return summary
 
     summary = await asyncio.to_thread(compose_and_confirm)
-    assert f"{MEMBERS} recipient(s)" in summary
+    assert f"{MEMBERS} recipients" in summary
     async with app.core.services.uow() as uow:
         [broadcast] = await uow.broadcasts.recent(platform="console", workspace="local", limit=5)
         report = await uow.broadcasts.report(broadcast.id)

@@ -51,7 +51,7 @@ async def test_preview_confirm_progress_and_report(
     await say(app.core, member("U4"), "mute")
     preview = await mod(app, "broadcast dm pending: Please switch your toggles off @everyone")
     assert "Broadcast #1: preview (nothing sent yet)" in preview
-    assert "2 recipient(s)" in preview  # U1, U2: U3 finished, U4 muted
+    assert "2 recipients" in preview  # U1, U2: U3 finished, U4 muted
     assert "48 per minute (slack limits)" in preview
     assert "@everyone" not in preview
     worker = make_worker(app.core.services, slack, clock)
@@ -128,7 +128,7 @@ async def test_cancel_stops_the_rest(app: App, clock: ManualClock, slack: FakeMe
     await worker.run_once()
     await worker.run_once()
     assert len(slack.sent) == 4
-    assert "cancelled; 6 delivery(ies)" in await mod(app, "cancel 1")
+    assert "cancelled; 6 deliveries" in await mod(app, "cancel 1")
     await drain(worker)
     assert len(slack.sent) == 4
     assert "cancelled" in await mod(app, "broadcasts")

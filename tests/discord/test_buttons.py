@@ -56,7 +56,7 @@ async def test_did_you_mean_and_more_buttons_ask_the_topic(
         ask_buttons = [c for c in answer.custom_ids if c.startswith("gigguard:ask ")]
         assert ask_buttons
         (more,) = await fake.replies(await fake.click(ask_buttons[0], user_id=MEMBER))
-    assert "Source:" in more.text
+    assert "Last checked" in more.text
 
 
 async def test_forget_me_button_in_a_dm(run_bot: RunBot, fake: FakeDiscord) -> None:
@@ -67,4 +67,4 @@ async def test_forget_me_button_in_a_dm(run_bot: RunBot, fake: FakeDiscord) -> N
             await fake.click(ask.custom_ids[0], user_id=MEMBER, in_dm=True)
         )
     assert ask.custom_ids == ["gigguard:forget-me confirm"]
-    assert "I deleted 4 record(s)" in done.text
+    assert "I deleted 4 records" in done.text

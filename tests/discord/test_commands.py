@@ -60,7 +60,7 @@ async def test_registers_one_optout_group_with_typed_options(
         ("status", None, "0 of 3 switched off", True),
         ("done", "communications", "Recorded: Communications Data switched off", True),
         ("undo", "communications", "marked as not switched off", True),
-        ("ask", "does opting out protect my client?", "Source:", True),
+        ("ask", "does opting out protect my client?", "Last checked", True),
         ("compare", None, "Fiverr", False),
         ("clause", None, "```", False),
         ("contract", "unknown", "client opted out: unknown", True),

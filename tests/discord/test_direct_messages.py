@@ -19,7 +19,7 @@ async def test_a_dm_question_is_answered_in_the_dm(run_bot: RunBot, fake: FakeDi
         (answer,) = await fake.dm_replies(MEMBER)
     assert answer.kind == "channel"
     assert int(answer.message["channel_id"]) == fake.dm_channel_id(MEMBER)
-    assert "Source:" in answer.text
+    assert "Last checked" in answer.text
     assert answer.body["allowed_mentions"] == {"parse": []}
 
 
@@ -83,7 +83,7 @@ async def test_a_429_is_waited_out_then_the_message_sent(
         (answer,) = await fake.dm_replies(MEMBER)
     statuses = [r.status for r in fake.requests_to("POST", r"/channels/\d+/messages")]
     assert statuses == [429, 200]
-    assert "Source:" in answer.text
+    assert "Last checked" in answer.text
 
 
 async def test_a_429_on_an_interaction_follow_up_is_retried(

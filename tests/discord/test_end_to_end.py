@@ -76,7 +76,7 @@ async def test_the_bot_runs_as_a_process(
     (ask,) = await fake.replies(
         await fake.slash("ask", "does my opt-out protect my client?", user_id=MEMBER)
     )
-    assert "Source:" in ask.text
+    assert "Last checked" in ask.text
     await fake.direct_message(MEMBER, "what did upwork change in january?")
     (dm,) = await fake.dm_replies(MEMBER)
     assert dm.text

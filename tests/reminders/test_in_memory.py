@@ -33,5 +33,5 @@ async def test_reminders_mute_and_forget_me_on_the_fakes(clock: ManualClock) -> 
     document = (await say(core, ALICE, "my-data")).data
     assert document is not None and document["muted"] is True
     assert len(document["reminders"]) == 1  # type: ignore[arg-type]
-    assert "deleted 2 record(s)" in render_plain(await say(core, ALICE, "forget-me confirm"))
+    assert "deleted 2 records" in render_plain(await say(core, ALICE, "forget-me confirm"))
     assert store.reminders == {} and store.profiles == {}

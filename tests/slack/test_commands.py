@@ -106,7 +106,7 @@ async def test_forget_me_asks_then_deletes(slack: SlackSim) -> None:
     assert [b["value"] for b in buttons(ask.blocks)] == ["forget-me confirm"]
     assert buttons(ask.blocks)[0]["style"] == "danger"
     (done,) = await slack.run("forget-me confirm")
-    assert "I deleted 4 record(s)" in done.text
+    assert "I deleted 4 records" in done.text
     (data,) = await slack.run("my-data")
     assert not any(t["off"] for t in my_data(data)["toggles"].values())
 

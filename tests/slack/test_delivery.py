@@ -293,7 +293,7 @@ async def test_a_broadcast_to_pending_reaches_unfinished_and_never_met_members(
     fake_slack.members.append({"id": "UBOT2", "is_bot": True})
     fake_slack.admins.add("U0ADMIN")
     (preview,) = await slack.run("broadcast dm pending: Switch them off @here", user="U0ADMIN")
-    assert "2 recipient(s)" in preview.text, preview.text
+    assert "2 recipients" in preview.text, preview.text
     await slack.run("broadcast confirm 1", user="U0ADMIN")
     await drain(worker_for(services, clock, fake_slack))
     posts = fake_slack.delivered("chat.postMessage")
