@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
 
+from core.language import ENGLISH, format_day, localise_numbers
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -30,11 +32,19 @@ class Sourced(Strict):
     updated: dt.date | None = None  # when the facts last changed; answers then say so
 
 
-class Topic(Sourced):
+# A "...Words" model is what a translation gives (locales/<lang>/*.yaml, with the same ids);
+# the English model adds the facts (sources, dates), which every language shares.
+
+
+class TopicWords(Strict):
     id: Id
     title: Text
     answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
     details: Text | None = None
+
+
+class Topic(Sourced, TopicWords):
+    pass
 
 
 class Step(Strict):
@@ -42,12 +52,26 @@ class Step(Strict):
     text: Text
 
 
-class ToggleInfo(Strict):
+class ToggleWords(Strict):
     id: Id
     name: Text
     covers: Text
     controlled_by: Text
+
+
+class ToggleInfo(ToggleWords):
     double_opt_in: bool
+
+
+class GuideWords(Strict):
+    """A guide's words: the same steps, toggles and notes as the English one, in its order."""
+
+    id: Id
+    name: Text | None = None  # a marketplace's name is usually the same in every language
+    summary: Text
+    steps: list[Step] = Field(min_length=1)
+    toggles: list[ToggleWords] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
 
 
 class MarketplaceGuide(Sourced):
@@ -66,9 +90,19 @@ class MarketplaceGuide(Sourced):
         return self
 
 
-class ComparisonRow(Sourced):
+class RowWords(Strict):
     feature: Text
     values: dict[Id, Text]
+
+
+class ComparisonRow(Sourced, RowWords):
+    pass
+
+
+class ComparisonWords(Strict):
+    title: Text
+    rows: list[RowWords] = Field(min_length=1)
+    verdict: Text
 
 
 class Comparison(Strict):
@@ -88,10 +122,14 @@ class Comparison(Strict):
         return self
 
 
-class Clause(Sourced):
+class ClauseWords(Strict):
     title: Text
     usage: Text
     text: Text
+
+
+class Clause(Sourced, ClauseWords):
+    pass
 
 
 class CommunityTopic(Topic):
@@ -109,7 +147,11 @@ class CommunityNote(Strict):
 
 
 class Knowledge(Strict):
-    """Everything the bot knows, cross-checked: every source id referenced exists."""
+    """Everything the bot knows, cross-checked: every source id referenced exists.
+
+    The English knowledge holds one translated copy per other language in `translations`
+    (same ids, same facts, the words of locales/<lang>/); `in_language` picks one.
+    """
 
     sources: dict[Id, Source]
     topics: dict[Id, Topic]
@@ -118,6 +160,8 @@ class Knowledge(Strict):
     clause: Clause
     messages: dict[str, str]
     notes: list[CommunityNote] = Field(default_factory=list)
+    language: str = ENGLISH
+    translations: dict[str, Knowledge] = Field(default_factory=dict, repr=False)
 
     @model_validator(mode="after")
     def references_resolve(self) -> Knowledge:
@@ -147,9 +191,27 @@ class Knowledge(Strict):
         """Notes on `topic` for `community` ("platform/workspace"); None: notes for everyone."""
         return [n.note for n in self.notes if n.topic == topic and n.community in (None, community)]
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """English and every language translated."""
+        return (ENGLISH, *self.translations)
+
+    def in_language(self, language: str) -> Knowledge:
+        """This knowledge in `language`; English when it has no translation."""
+        if language == self.language:
+            return self
+        return self.translations.get(language, self)
+
     def message(self, key: str, **values: object) -> str:
-        """A UI string from messages.yaml, formatted with `values`."""
-        return self.messages[key].format(**values)
+        """A UI string from messages.yaml (or its translation), formatted with `values`."""
+        template = self.messages[key]
+        if self.language != ENGLISH:
+            template, values = localise_numbers(template, values, self.language)
+        return template.format(**values)
+
+    def day(self, value: dt.date) -> str:
+        """A date as this language writes it (English: ISO, 2026-11-25)."""
+        return format_day(value, self.language)
 
     def toggle_marketplaces(self) -> list[MarketplaceGuide]:
         """Marketplaces whose members have account toggles to switch off."""
@@ -159,8 +221,8 @@ class Knowledge(Strict):
         """`Source: <title> (<url>), last checked <date>` for the fact's first source."""
         source = self.sources[fact.sources[0]]
         line = self.message(
-            "source_line", title=source.title, url=source.url, checked=fact.last_checked.isoformat()
+            "source_line", title=source.title, url=source.url, checked=self.day(fact.last_checked)
         )
         if fact.updated:
-            line = self.message("updated_on", date=fact.updated.isoformat()) + " " + line
+            line = self.message("updated_on", date=self.day(fact.updated)) + " " + line
         return line
