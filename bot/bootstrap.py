@@ -22,6 +22,7 @@ from core.ports import MemberDirectory
 from core.question_counts import QuestionCounts
 from core.service import Gigguard
 from core.services import Services
+from core.storage.language_cache import LanguageCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 
@@ -54,9 +55,15 @@ def build_app(
     pacing = load_pacing()
     engine = engine or settings_engine(settings)
     policies = PolicyCache(ttl=settings.policy_cache_seconds)
+    languages = LanguageCache(ttl=settings.policy_cache_seconds)
     services = Services(
         knowledge=knowledge,
-        uow=partial(SqlUnitOfWork, session_factory(engine), policy_cache=policies),
+        uow=partial(
+            SqlUnitOfWork,
+            session_factory(engine),
+            policy_cache=policies,
+            language_cache=languages,
+        ),
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),
         pacing=pacing,
@@ -71,6 +78,7 @@ def build_app(
             approvers=settings.broadcast_approvers,
             default_timezone=settings.default_timezone,
         ),
+        default_language=settings.default_language,
     )
     admission = Admission(
         limit=settings.command_slots,

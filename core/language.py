@@ -24,6 +24,8 @@ ENGLISH = "en"
 LANGUAGES = (ENGLISH, "es", "pt")
 # Babel's locale for each language: Portuguese here is Brazilian Portuguese.
 BABEL_LOCALES = {ENGLISH: "en", "es": "es", "pt": "pt_BR"}
+# Each language by its own name, as `/optout lang` shows it.
+LANGUAGE_NAMES = {ENGLISH: "English", "es": "español", "pt": "português (Brasil)"}
 # Below this normalised probability a text is too short or too mixed to say.
 MIN_CONFIDENCE = 0.8
 MIN_LETTERS = 8
@@ -94,7 +96,7 @@ def localise_numbers(
     out = dict(values)
     for _, field, spec, _ in string.Formatter().parse(template):
         number = out.get(field) if field and spec == "," else None
-        if isinstance(number, int | float):
+        if field and isinstance(number, int | float):
             from babel.numbers import format_decimal
 
             out[field] = format_decimal(number, locale=BABEL_LOCALES[language])

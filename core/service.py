@@ -15,6 +15,7 @@ from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
 from core.identity import MemberKey
 from core.knowledge import Knowledge
+from core.language import ENGLISH, choose
 from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
 from core.ports import MemberDirectory
 from core.replies import Reply, Section
@@ -31,12 +32,23 @@ class Loaded:
 
     services: Services
     registry: Registry
+    # The same commands with their help in each language (routing uses `registry`'s names).
+    registries: Mapping[str, Registry]
+
+
+def _loaded(services: Services) -> Loaded:
+    knowledge = services.knowledge
+    registries = {
+        language: build_registry(knowledge.in_language(language))
+        for language in knowledge.languages
+    }
+    return Loaded(services, registries[ENGLISH], registries)
 
 
 class Gigguard:
     def __init__(self, services: Services, *, admission: Admission | None = None) -> None:
         """`admission` bounds how many commands run at once (None: no bound, for tests)."""
-        self._loaded = Loaded(services, build_registry(services.knowledge))
+        self._loaded = _loaded(services)
         self.admission = admission
 
     @property
@@ -46,6 +58,10 @@ class Gigguard:
     @property
     def registry(self) -> Registry:
         return self._loaded.registry
+
+    def registry_in(self, language: str) -> Registry:
+        """The commands with their help texts in `language` (English when not translated)."""
+        return self._loaded.registries.get(language, self._loaded.registry)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -57,8 +73,7 @@ class Gigguard:
         One object is swapped, so no request ever sees a mix; a request already running keeps
         the services it started with.
         """
-        services = replace(self.services, knowledge=knowledge, faq=faq)
-        self._loaded = Loaded(services, build_registry(knowledge))
+        self._loaded = _loaded(replace(self.services, knowledge=knowledge, faq=faq))
 
     def use_directories(self, directories: Mapping[str, MemberDirectory]) -> None:
         """Member lists that exist only once an adapter's client is built (Discord's lists
@@ -70,9 +85,12 @@ class Gigguard:
     async def handle(self, request: Request) -> Reply:
         """Run one request. Expected failures become friendly replies; nothing half-written."""
         request = _encodable(request)
+        # Until the member's stored choice is read (inside the command's slot), errors speak
+        # what the platform or the text itself says.
+        knowledge = self.knowledge.in_language(self._language(request, stored=None))
         try:
             text = clean_input(request.text)
-            spec, args = self._route(request, text)
+            spec, args = self._route(request, text, knowledge)
             if spec.moderator_only and not request.actor.is_moderator:
                 key = request.actor.key
                 log.warning(
@@ -82,7 +100,7 @@ class Gigguard:
                     key.workspace,
                     key.user,
                 )
-                return self._error(self.knowledge.message("moderator_only", command=spec.name))
+                return self._error(knowledge.message("moderator_only", command=spec.name))
             platform = request.actor.key.platform
             if self.admission is None:
                 return await self._run(spec, args, request)
@@ -91,19 +109,30 @@ class Gigguard:
                     return await self._run(spec, args, request)
             except Busy:
                 self.services.metrics.count(COMMANDS_BUSY, command=spec.name, platform=platform)
-                return self._error(self.knowledge.message("busy"))
+                return self._error(knowledge.message("busy"))
         except UserInputError as exc:
             return self._error(str(exc))
         except StorageError:
             log.exception("storage failure while handling a request")
-            return self._error(self.knowledge.message("storage_error"))
+            return self._error(knowledge.message("storage_error"))
 
     async def _run(self, spec: CommandSpec, args: str, request: Request) -> Reply:
         platform = request.actor.key.platform
         self.services.metrics.count(COMMANDS_HANDLED, command=spec.name, platform=platform)
-        reply = await spec.handler(CommandContext(request, self.services), args)
+        async with self.services.uow() as uow:
+            language = self._language(request, stored=await uow.members.language(request.actor.key))
+        local = self.registry_in(language).get(spec.name) or spec
+        reply = await local.handler(CommandContext(request, self.services, language), args)
         await self._note_community(request.actor)
         return reply
+
+    def _language(self, request: Request, *, stored: str | None) -> str:
+        return choose(
+            stored=stored,
+            platform_locale=request.actor.locale,
+            dm_text=request.text if request.origin is Origin.DM_TEXT else None,
+            default=self.services.default_language,
+        )
 
     async def _note_community(self, actor: Actor) -> None:
         """A member seen in a server counts in that server's stats and audiences (Discord)."""
@@ -120,7 +149,7 @@ class Gigguard:
         """Answer one question without a member; nothing is stored."""
         return answer_text(self.knowledge, self.services.faq, question)
 
-    def _route(self, request: Request, text: str) -> tuple[CommandSpec, str]:
+    def _route(self, request: Request, text: str, knowledge: Knowledge) -> tuple[CommandSpec, str]:
         name, _, args = text.partition(" ")
         name, args = name.lower(), args.strip()
         ask_spec = self.registry.get("ask")
@@ -139,7 +168,7 @@ class Gigguard:
         if spec is None:
             closest = self.registry.closest(name, moderator=request.actor.is_moderator)
             key = "unknown_command_suggest" if closest else "unknown_command"
-            raise UserInputError(self.knowledge.message(key, given=quote(name), closest=closest))
+            raise UserInputError(knowledge.message(key, given=quote(name), closest=closest))
         return spec, args
 
     def apology(self) -> Reply:

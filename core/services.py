@@ -14,6 +14,7 @@ from core.broadcast_rules import BroadcastRules
 from core.clock import Clock
 from core.faq.engine import FaqEngine
 from core.knowledge import Knowledge
+from core.language import ENGLISH
 from core.metrics import Metrics, NoMetrics
 from core.pacing import PaceBook, Pacing
 from core.ports import MemberDirectory, UnitOfWorkFactory
@@ -38,3 +39,5 @@ class Services:
     public_url: str | None = None
     # Limits that keep broadcasts from becoming spam (GIGGUARD_MIN_REPEAT, ...).
     broadcast_rules: BroadcastRules = field(default_factory=BroadcastRules)
+    # GIGGUARD_DEFAULT_LANGUAGE: the community's language for members whose language is unknown.
+    default_language: str = ENGLISH

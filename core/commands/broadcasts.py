@@ -83,7 +83,7 @@ def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
     b = shown.broadcast
     lines = [
         ctx.msg("broadcast_preview_to", who=_who(ctx, b), count=shown.recipients),
-        ctx.msg("broadcast_preview_when", when=describe(b.first_at, b.timezone)),
+        ctx.msg("broadcast_preview_when", when=describe(b.first_at, b.timezone, ctx.language)),
         ctx.msg(
             "broadcast_preview_eta",
             eta=_duration(ctx, shown.eta),
@@ -94,7 +94,9 @@ def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
     if b.schedule:
         lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=b.timezone))
     if b.until_at:
-        lines.append(ctx.msg("broadcast_preview_until", when=describe(b.until_at, b.timezone)))
+        lines.append(
+            ctx.msg("broadcast_preview_until", when=describe(b.until_at, b.timezone, ctx.language))
+        )
     if shown.removed:
         removed = ", ".join(quote(m) for m in shown.removed)
         count = len(shown.removed)
@@ -131,7 +133,7 @@ async def broadcast(ctx: CommandContext, args: str) -> Reply:
                     ctx.msg(
                         "broadcast_confirmed",
                         id=confirmed.id,
-                        when=describe(confirmed.first_at, confirmed.timezone),
+                        when=describe(confirmed.first_at, confirmed.timezone, ctx.language),
                         eta=_duration(ctx, shown.eta),
                     )
                 ),
@@ -152,7 +154,7 @@ def report_row(ctx: CommandContext, b: Broadcast, report: Report) -> tuple[str, 
         str(b.id),
         b.state.value,
         _who(ctx, b),
-        describe(b.next_run_at, b.timezone) if b.next_run_at else "-",
+        describe(b.next_run_at, b.timezone, ctx.language) if b.next_run_at else "-",
         _progress(ctx, report),
         str(report.total(Status.SENT)),
         ", ".join(f"{r} {n}" for r, n in sorted(skipped.items())) or "0",

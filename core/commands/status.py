@@ -53,7 +53,7 @@ async def _record(ctx: CommandContext, args: str, *, off: bool) -> Reply:
         await uow.commit()
     names = ", ".join(toggle.name for _, toggle in pairs)
     message = "recorded_off" if off else "recorded_on"
-    confirmation = Section(ctx.msg(message, toggles=names, date=now.date().isoformat()))
+    confirmation = Section(ctx.msg(message, toggles=names, date=ctx.knowledge.day(now.date())))
     return Reply(blocks=(confirmation, *checklists_for(ctx.knowledge, progress)))
 
 

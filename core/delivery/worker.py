@@ -228,6 +228,7 @@ class DeliveryWorker:
                     due_at=row.due_at,
                     timezone=who.timezone,
                     late=self._is_late(row),
+                    language=who.language,
                 )
             assert row.broadcast_id is not None
             broadcast = await uow.outbox.broadcast(row.broadcast_id)
@@ -242,7 +243,10 @@ class DeliveryWorker:
                     return Status.SKIPPED, SkipReason.MUTED
                 if broadcast.audience is Audience.PENDING and who.finished:
                     return Status.SKIPPED, SkipReason.FINISHED
-            return broadcast_reply(self._services, broadcast, as_dm=row.kind is Kind.DM)
+            language = who.language if row.kind is Kind.DM else None
+            return broadcast_reply(
+                self._services, broadcast, as_dm=row.kind is Kind.DM, language=language
+            )
 
     def _is_late(self, row: Claimed) -> bool:
         late_after = dt.timedelta(seconds=self._pacing.late_after_seconds)

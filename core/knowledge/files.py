@@ -1,4 +1,4 @@
-"""Reading one knowledge file: YAML with line numbers, validated, errors naming file, line, field."""
+"""Reading one knowledge file: YAML with line numbers, validated; errors name file, line, field."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import logging
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -25,6 +25,7 @@ DEFAULT_DIR = Path(__file__).parent / "data"
 log = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_DIR", "KnowledgeError", "load_knowledge", "load_knowledge_and_gaps"]
+
 
 def _by_id(items: list[Model], path: Path) -> dict[str, Model]:
     result: dict[str, Model] = {}

@@ -1,4 +1,4 @@
-"""Translations of the knowledge: locales/<lang>/ holds the same files with the same ids, words only.
+"""Translations of the knowledge: locales/<lang>/ holds the same files, same ids, words only.
 
 A translation gives words; the facts (sources, last-checked dates, which toggles need both
 parties) are the English entry's, so a translation cannot change them. What a locale lacks,
@@ -105,7 +105,8 @@ def _topics(english: Knowledge, directory: Path, gaps: Gaps) -> dict[str, Topic]
         if (topic.details is None) != (word.details is None):
             gaps.add("topics.yaml", f"topic {topic_id!r}: details given in only one language")
         elif not all(
-            _same_code(a, b) for a, b in ((topic.answer, word.answer), (topic.details, word.details))
+            _same_code(a, b)
+            for a, b in ((topic.answer, word.answer), (topic.details, word.details))
         ):
             gaps.add("topics.yaml", f"topic {topic_id!r}: commands in `backticks` differ")
         else:
@@ -123,7 +124,8 @@ def _guide(guide: MarketplaceGuide, words: GuideWords, gaps: Gaps, name: str) ->
         )
         return guide
     toggles = [
-        t.model_copy(update=w.model_dump()) for t, w in zip(guide.toggles, words.toggles, strict=True)
+        t.model_copy(update=w.model_dump())
+        for t, w in zip(guide.toggles, words.toggles, strict=True)
     ]
     update: dict[str, Any] = {
         "summary": words.summary,

@@ -29,6 +29,7 @@ from core.status import MemberProfile, MemberTraces, ToggleCounts, ToggleRecord
 from core.storage import personal_data
 from core.storage.community import in_community, is_member
 from core.storage.driver_errors import is_driver_error
+from core.storage.language_cache import LanguageCache
 from core.storage.memo import MemberMemo
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql_dashboard import SqlDashboardLogins
@@ -70,9 +71,10 @@ def _replace_toggle(insert: Any) -> Any:
 
 
 class SqlMemberRepository:
-    def __init__(self, session: AsyncSession, memo: MemberMemo) -> None:
+    def __init__(self, session: AsyncSession, memo: MemberMemo, languages: LanguageCache) -> None:
         self._session = session
         self._memo = memo
+        self._languages = languages
 
     async def _member(self, key: MemberKey) -> Member | None:
         result = await self._session.execute(select(Member).where(is_member(key)))
@@ -105,6 +107,7 @@ class SqlMemberRepository:
             timezone=member.timezone,
             muted=member.muted,
             created_at=as_utc(member.created_at),
+            language=member.language,
         )
 
     async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
@@ -171,6 +174,7 @@ class SqlMemberRepository:
         deliveries = await self._session.execute(delete(Delivery).where(recipient_filter(key)))
         gone = int(getattr(deliveries, "rowcount", 0) or 0)
         gone += await personal_data.clear(self._session, key)
+        self._memo.changed_languages.add(key)
         member = await self._member(key)
         if member is None:
             return gone
@@ -212,6 +216,16 @@ class SqlMemberRepository:
         await self._session.execute(
             update(Member).where(col(Member.id) == member_id).values(muted=muted)
         )
+
+    async def set_language(self, key: MemberKey, language: str | None, *, at: dt.datetime) -> None:
+        member_id = await self._member_id(key, at)
+        await self._session.execute(
+            update(Member).where(col(Member.id) == member_id).values(language=language)
+        )
+        self._memo.changed_languages.add(key)
+
+    async def language(self, key: MemberKey) -> str | None:
+        return await self._languages.language(self._session, key)
 
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
@@ -287,8 +301,8 @@ class SqlFaqStatsRepository:
 class SqlUnitOfWork:
     """One session, one transaction. Driver errors surface as StorageError, rolled back.
 
-    `policy_cache` is shared by every unit of work of a process (see policy_cache.py); without
-    one, each unit of work reads the policy updates afresh.
+    `policy_cache` and `language_cache` are shared by every unit of work of a process (see
+    policy_cache.py, language_cache.py); without them, each unit of work reads afresh.
     """
 
     def __init__(
@@ -296,14 +310,16 @@ class SqlUnitOfWork:
         session_factory: async_sessionmaker[AsyncSession],
         *,
         policy_cache: PolicyCache | None = None,
+        language_cache: LanguageCache | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._policy_cache = policy_cache or PolicyCache(ttl=0)
+        self._language_cache = language_cache or LanguageCache(ttl=0)
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         self._memo = MemberMemo()
-        self.members = SqlMemberRepository(self._session, self._memo)
+        self.members = SqlMemberRepository(self._session, self._memo, self._language_cache)
         self.faq_stats = SqlFaqStatsRepository(self._session)
         self.policy = SqlPolicyUpdateRepository(self._session, self._policy_cache, self._memo)
         self.stats = SqlCommunityStats(self._session)
@@ -340,3 +356,4 @@ class SqlUnitOfWork:
                 raise StorageError("the database could not save the change", exc) from exc
             raise
         self._policy_cache.forget(self._memo.changed_policies)
+        self._language_cache.forget(self._memo.changed_languages)

@@ -22,6 +22,7 @@ from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
 from core.services import Services
+from core.storage.language_cache import LanguageCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 from tests.fakes import FixedFaq, ManualClock
@@ -59,7 +60,12 @@ async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
-    uow = partial(SqlUnitOfWork, session_factory(engine), policy_cache=PolicyCache(ttl=3600))
+    uow = partial(
+        SqlUnitOfWork,
+        session_factory(engine),
+        policy_cache=PolicyCache(ttl=3600),
+        language_cache=LanguageCache(ttl=3600),
+    )
     return Gigguard(
         Services(
             knowledge=load_knowledge(),
@@ -74,8 +80,9 @@ def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
 
 async def test_statements_per_command(core: Gigguard, engine: AsyncEngine) -> None:
     count = Counted(engine)
-    assert await count.of(core, "status") == (2, 0)  # toggles + the community's policy updates
-    assert await count.of(core, "status") == (1, 0)  # policy updates now come from the cache
+    # toggles + the community's policy updates + the member's language (/optout lang)
+    assert await count.of(core, "status") == (3, 0)
+    assert await count.of(core, "status") == (1, 0)  # policy updates, language: from the caches
     assert await count.of(core, "done communications") == (4, 1)  # a new member: created first
     assert await count.of(core, "done work-product") == (2, 1)  # upsert + read, one transaction
     assert await count.of(core, "undo work-product") == (2, 1)
@@ -95,3 +102,12 @@ async def test_a_policy_update_recorded_here_is_seen_at_once(
     await count.of(core, "policy-update upwork Upwork changed its settings page", who=MOD)
     assert await count.of(core, "status") == (2, 0)  # the cache entry was dropped on commit
     assert "re-check" in render_plain(await core.handle(Request(Actor(ALICE), "status"))).lower()
+
+
+async def test_a_language_set_here_is_seen_at_once(core: Gigguard, engine: AsyncEngine) -> None:
+    count = Counted(engine)
+    await count.of(core, "status")
+    assert await count.of(core, "status") == (1, 0)  # the language comes from the cache
+    await count.of(core, "lang es")
+    assert await count.of(core, "status") == (2, 0)  # the cache entry was dropped on commit
+    assert "Datos de comunicaciones" in render_plain(await core.handle(Request(Actor(ALICE), "status")))
