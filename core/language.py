@@ -1,8 +1,10 @@
 """The languages gigguard speaks, how a member's language is chosen, and how it writes dates.
 
-A member's language is, in order: the one they set (`/optout lang`), the one their platform
-reports (Slack's user locale, Discord's interaction locale), the one a free-text DM is written
-in, the community default (GIGGUARD_DEFAULT_LANGUAGE), English.
+A member's language is, in order: the one they set (`/optout lang`); for a free-text DM, the
+language it is clearly written in; the one their platform reports (Slack's user locale,
+Discord's interaction locale); the community default (GIGGUARD_DEFAULT_LANGUAGE); English.
+A DM's own language goes before the platform's because Slack reports "en-US" for everyone who
+never changed it: a member who writes in Spanish is answered in Spanish.
 
 Detection uses py3langid (its model ships inside the wheel; nothing downloads), restricted to
 the languages spoken here and loaded on first use: most requests never need it. bench/README.md
@@ -66,7 +68,7 @@ def choose(
     """The language to answer in (see the module docstring for the order)."""
     if stored in LANGUAGES:
         return stored
-    return from_locale(platform_locale) or (detect(dm_text) if dm_text else None) or default
+    return (detect(dm_text) if dm_text else None) or from_locale(platform_locale) or default
 
 
 def format_day(value: dt.date, language: str) -> str:
