@@ -110,4 +110,6 @@ async def test_a_language_set_here_is_seen_at_once(core: Gigguard, engine: Async
     assert await count.of(core, "status") == (1, 0)  # the language comes from the cache
     await count.of(core, "lang es")
     assert await count.of(core, "status") == (2, 0)  # the cache entry was dropped on commit
-    assert "Datos de comunicaciones" in render_plain(await core.handle(Request(Actor(ALICE), "status")))
+    assert "Datos de comunicaciones" in render_plain(
+        await core.handle(Request(Actor(ALICE), "status"))
+    )
