@@ -203,6 +203,7 @@ class FakeDiscord:
         in_dm: bool = False,
         permissions: str = p.PERMISSIONS_ALL_BUT_MANAGE,
         roles: tuple[int, ...] = (),
+        locale: str = "en-US",
     ) -> str:
         """`/optout <subcommand> [value]`; returns the interaction token to read replies by."""
         return await self._interact(
@@ -212,6 +213,7 @@ class FakeDiscord:
             in_dm=in_dm,
             permissions=permissions,
             roles=roles,
+            locale=locale,
         )
 
     async def autocomplete(self, subcommand: str, typed: str, *, user_id: int) -> str:
@@ -261,6 +263,7 @@ class FakeDiscord:
         permissions: str,
         roles: tuple[int, ...],
         clicked: Payload | None = None,
+        locale: str = "en-US",
     ) -> str:
         interaction_id = next(self._ids)
         payload = p.interaction(
@@ -272,6 +275,7 @@ class FakeDiscord:
             roles=roles,
             dm_channel_id=self.dm_channel_id(user_id) if in_dm else None,
             clicked=clicked,
+            locale=locale,
         )
         await self._session_for(None if in_dm else p.GUILD_ID).dispatch(
             "INTERACTION_CREATE", payload

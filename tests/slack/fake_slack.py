@@ -438,7 +438,7 @@ class FakeSlack:
                         "is_primary_owner": False,
                     }
                 }
-                if str(params.get("include_locale", "")).lower() in ("1", "true"):
+                if _truthy(params.get("include_locale")):
                     body["user"]["locale"] = self.locales.get(user, "en-US")
             case "conversations.open":
                 channel = "D" + str(params.get("users", "")).split(",")[0]
