@@ -15,7 +15,7 @@ from core.errors import StorageError, UserInputError
 from core.faq.engine import FaqEngine
 from core.identity import MemberKey
 from core.knowledge import Knowledge
-from core.language import ENGLISH, choose
+from core.language import ENGLISH, LANGUAGES, choose
 from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
 from core.ports import MemberDirectory
 from core.replies import Reply, Section
@@ -86,8 +86,9 @@ class Gigguard:
         """Run one request. Expected failures become friendly replies; nothing half-written."""
         request = _encodable(request)
         # Until the member's stored choice is read (inside the command's slot), errors speak
-        # what the platform or the text itself says.
-        knowledge = self.knowledge.in_language(self._language(request, stored=None))
+        # what the text itself or the platform says.
+        unset = self._language(request)
+        knowledge = self.knowledge.in_language(unset)
         try:
             text = clean_input(request.text)
             spec, args = self._route(request, text, knowledge)
@@ -103,10 +104,10 @@ class Gigguard:
                 return self._error(knowledge.message("moderator_only", command=spec.name))
             platform = request.actor.key.platform
             if self.admission is None:
-                return await self._run(spec, args, request)
+                return await self._run(spec, args, request, unset)
             try:
                 async with self.admission.slot():
-                    return await self._run(spec, args, request)
+                    return await self._run(spec, args, request, unset)
             except Busy:
                 self.services.metrics.count(COMMANDS_BUSY, command=spec.name, platform=platform)
                 return self._error(knowledge.message("busy"))
@@ -116,19 +117,22 @@ class Gigguard:
             log.exception("storage failure while handling a request")
             return self._error(knowledge.message("storage_error"))
 
-    async def _run(self, spec: CommandSpec, args: str, request: Request) -> Reply:
+    async def _run(self, spec: CommandSpec, args: str, request: Request, unset: str) -> Reply:
+        """`unset`: the language to answer in if the member set none."""
         platform = request.actor.key.platform
         self.services.metrics.count(COMMANDS_HANDLED, command=spec.name, platform=platform)
         async with self.services.uow() as uow:
-            language = self._language(request, stored=await uow.members.language(request.actor.key))
+            stored = await uow.members.language(request.actor.key)
+        language = stored if stored in LANGUAGES else unset
         local = self.registry_in(language).get(spec.name) or spec
         reply = await local.handler(CommandContext(request, self.services, language), args)
         await self._note_community(request.actor)
         return reply
 
-    def _language(self, request: Request, *, stored: str | None) -> str:
+    def _language(self, request: Request) -> str:
+        """The language to answer in before the member's own choice is known."""
         return choose(
-            stored=stored,
+            stored=None,
             platform_locale=request.actor.locale,
             dm_text=request.text if request.origin is Origin.DM_TEXT else None,
             default=self.services.default_language,
