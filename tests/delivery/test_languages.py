@@ -62,4 +62,4 @@ async def test_a_reminder_arrives_in_the_members_language(
     checklist = next(b for b in dm.reply.blocks if isinstance(b, Checklist))
     assert checklist.title == "Tu exclusión del entrenamiento de IA en Upwork"
     assert checklist.items[0].detail.startswith("desactivado, registrado el ")
-    assert [b.label for b in dm.reply.buttons][0] == "Posponer 1 hora"
+    assert dm.reply.buttons[0].label == "Posponer 1 hora"
