@@ -41,6 +41,7 @@ from core.pacing import PaceBook, load_pacing
 from core.question_counts import QuestionCounts
 from core.service import Gigguard
 from core.services import Services
+from core.storage.language_cache import LanguageCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 
@@ -214,6 +215,7 @@ def _core(
     knowledge = load_knowledge(overrides=settings.knowledge_dir)
     pacing = load_pacing()
     policies = PolicyCache(ttl=settings.policy_cache_seconds)
+    languages = LanguageCache(ttl=settings.policy_cache_seconds)
     services = Services(
         knowledge=knowledge,
         uow=partial(
@@ -221,6 +223,7 @@ def _core(
             session_factory(engine),
             adapter_tables=ADAPTER_TABLES,
             policy_cache=policies,
+            language_cache=languages,
         ),
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),
@@ -240,6 +243,7 @@ def _core(
             approvers=settings.broadcast_approvers,
             default_timezone=settings.default_timezone,
         ),
+        default_language=settings.default_language,
     )
     admission = Admission(
         limit=settings.command_slots,

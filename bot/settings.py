@@ -38,6 +38,10 @@ class Settings(BaseSettings):
         DEFAULT_DATABASE_URL, validation_alias=AliasChoices("GIGGUARD_DATABASE_URL")
     )
     stale_days: int = Field(180, ge=1, validation_alias="GIGGUARD_STALE_DAYS")
+    # The community's language for members whose own is unknown (en, es or pt).
+    default_language: Literal["en", "es", "pt"] = Field(
+        "en", validation_alias="GIGGUARD_DEFAULT_LANGUAGE"
+    )
     # A community's own FAQ entries and notes (faq.yaml, notes.yaml, sources.yaml).
     knowledge_dir: Path | None = Field(None, validation_alias="GIGGUARD_KNOWLEDGE_DIR")
     log_level: str = Field("INFO", validation_alias="GIGGUARD_LOG_LEVEL")

@@ -145,3 +145,4 @@ class Recipient:
     muted: bool
     timezone: str | None
     finished: bool
+    language: str | None = None  # the one the member set; None: the community's default

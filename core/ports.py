@@ -70,6 +70,12 @@ class MemberRepository(Protocol):
 
     async def set_muted(self, key: MemberKey, muted: bool, *, at: dt.datetime) -> None: ...
 
+    async def set_language(self, key: MemberKey, language: str | None, *, at: dt.datetime) -> None:
+        """The member's language; None: back to the platform's or the detected one."""
+
+    async def language(self, key: MemberKey) -> str | None:
+        """The language the member set, None if none (read on every request: kept cheap)."""
+
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts: ...

@@ -71,7 +71,7 @@ def _item(
             detail=msg(
                 "checklist_recheck_detail",
                 marketplace=guide.name,
-                date=stale.created_at.date().isoformat(),
+                date=knowledge.day(stale.created_at.date()),
             ),
             button=Button(msg("button_rechecked"), f"done {ref}", ButtonStyle.PRIMARY),
         )
@@ -79,7 +79,7 @@ def _item(
         return ChecklistItem(
             label=toggle.name,
             done=True,
-            detail=msg("checklist_done_detail", date=record.recorded_at.date().isoformat()),
+            detail=msg("checklist_done_detail", date=knowledge.day(record.recorded_at.date())),
             button=Button(msg("button_undo"), f"undo {ref}"),
         )
     return ChecklistItem(

@@ -29,6 +29,8 @@ class Actor:
     # The community (e.g. a Discord server) the request came from, when it is not the member's
     # own workspace: Discord identities are global, communities are per server.
     community: str | None = None
+    # The member's locale as the platform reports it ("es-ES", "pt-BR"), when it does.
+    locale: str | None = None
 
     @property
     def scope(self) -> str:

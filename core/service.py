@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from core import welcome
@@ -17,6 +18,7 @@ from core.faq.engine import FaqEngine
 from core.identity import MemberKey
 from core.joins import MemberJoined
 from core.knowledge import Knowledge
+from core.language import ENGLISH, LANGUAGES, choose
 from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
 from core.replies import Reply, Section
 from core.requests import Actor, Origin, Request
@@ -32,12 +34,23 @@ class Loaded:
 
     services: Services
     registry: Registry
+    # The same commands with their help in each language (routing uses `registry`'s names).
+    registries: Mapping[str, Registry]
+
+
+def _loaded(services: Services) -> Loaded:
+    knowledge = services.knowledge
+    registries = {
+        language: build_registry(knowledge.in_language(language))
+        for language in knowledge.languages
+    }
+    return Loaded(services, registries[ENGLISH], registries)
 
 
 class Gigguard:
     def __init__(self, services: Services, *, admission: Admission | None = None) -> None:
         """`admission` bounds how many commands run at once (None: no bound, for tests)."""
-        self._loaded = Loaded(services, build_registry(services.knowledge))
+        self._loaded = _loaded(services)
         self.admission = admission
 
     @property
@@ -47,6 +60,10 @@ class Gigguard:
     @property
     def registry(self) -> Registry:
         return self._loaded.registry
+
+    def registry_in(self, language: str) -> Registry:
+        """The commands with their help texts in `language` (English when not translated)."""
+        return self._loaded.registries.get(language, self._loaded.registry)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -58,8 +75,7 @@ class Gigguard:
         One object is swapped, so no request ever sees a mix; a request already running keeps
         the services it started with.
         """
-        services = replace(self.services, knowledge=knowledge, faq=faq)
-        self._loaded = Loaded(services, build_registry(knowledge))
+        self._loaded = _loaded(replace(self.services, knowledge=knowledge, faq=faq))
 
     async def member_joined(self, joined: MemberJoined) -> bool:
         """A member joined a community: queue their welcome DM if it is on there."""
@@ -68,9 +84,13 @@ class Gigguard:
     async def handle(self, request: Request) -> Reply:
         """Run one request. Expected failures become friendly replies; nothing half-written."""
         request = _encodable(request)
+        # Until the member's stored choice is read (inside the command's slot), errors speak
+        # what the text itself or the platform says.
+        unset = self._language(request)
+        knowledge = self.knowledge.in_language(unset)
         try:
             text = clean_input(request.text)
-            spec, args = self._route(request, text)
+            spec, args = self._route(request, text, knowledge)
             if spec.moderator_only and not request.actor.is_moderator:
                 key = request.actor.key
                 log.warning(
@@ -80,28 +100,42 @@ class Gigguard:
                     key.workspace,
                     key.user,
                 )
-                return self._error(self.knowledge.message("moderator_only", command=spec.name))
+                return self._error(knowledge.message("moderator_only", command=spec.name))
             platform = request.actor.key.platform
             if self.admission is None:
-                return await self._run(spec, args, request)
+                return await self._run(spec, args, request, unset)
             try:
                 async with self.admission.slot():
-                    return await self._run(spec, args, request)
+                    return await self._run(spec, args, request, unset)
             except Busy:
                 self.services.metrics.count(COMMANDS_BUSY, command=spec.name, platform=platform)
-                return self._error(self.knowledge.message("busy"))
+                return self._error(knowledge.message("busy"))
         except UserInputError as exc:
             return self._error(str(exc))
         except StorageError:
             log.exception("storage failure while handling a request")
-            return self._error(self.knowledge.message("storage_error"))
+            return self._error(knowledge.message("storage_error"))
 
-    async def _run(self, spec: CommandSpec, args: str, request: Request) -> Reply:
+    async def _run(self, spec: CommandSpec, args: str, request: Request, unset: str) -> Reply:
+        """`unset`: the language to answer in if the member set none."""
         platform = request.actor.key.platform
         self.services.metrics.count(COMMANDS_HANDLED, command=spec.name, platform=platform)
-        reply = await spec.handler(CommandContext(request, self.services), args)
+        async with self.services.uow() as uow:
+            stored = await uow.members.language(request.actor.key)
+        language = stored if stored in LANGUAGES else unset
+        local = self.registry_in(language).get(spec.name) or spec
+        reply = await local.handler(CommandContext(request, self.services, language), args)
         await self._note_community(request.actor)
         return reply
+
+    def _language(self, request: Request) -> str:
+        """The language to answer in before the member's own choice is known."""
+        return choose(
+            stored=None,
+            platform_locale=request.actor.locale,
+            dm_text=request.text if request.origin is Origin.DM_TEXT else None,
+            default=self.services.default_language,
+        )
 
     async def _note_community(self, actor: Actor) -> None:
         """A member seen in a server counts in that server's stats and audiences (Discord)."""
@@ -118,7 +152,7 @@ class Gigguard:
         """Answer one question without a member; nothing is stored."""
         return answer_text(self.knowledge, self.services.faq, question)
 
-    def _route(self, request: Request, text: str) -> tuple[CommandSpec, str]:
+    def _route(self, request: Request, text: str, knowledge: Knowledge) -> tuple[CommandSpec, str]:
         ask_spec = self.registry.get("ask")
         assert ask_spec is not None
         if request.origin is Origin.DM_TEXT:
@@ -135,7 +169,7 @@ class Gigguard:
             given = text.split()[0].lower()
             closest = self.registry.closest(text, moderator=request.actor.is_moderator)
             key = "unknown_command_suggest" if closest else "unknown_command"
-            raise UserInputError(self.knowledge.message(key, given=quote(given), closest=closest))
+            raise UserInputError(knowledge.message(key, given=quote(given), closest=closest))
         spec, args = found
         if spec is ask_spec and args not in self.knowledge.topics:  # not a topic button
             return self._understood(args) or found

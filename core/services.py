@@ -54,3 +54,5 @@ class Services:
     answer_feedback: FeedbackCounts
     # GIGGUARD_KNOWLEDGE_DIR and its live reload: moderators' answers become FAQ entries there.
     editable_knowledge: EditableKnowledge | None
+    # GIGGUARD_DEFAULT_LANGUAGE: the community's language for members whose language is unknown.
+    default_language: str

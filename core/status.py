@@ -24,6 +24,7 @@ class MemberProfile:
     timezone: str | None
     muted: bool
     created_at: dt.datetime
+    language: str | None = None  # the member's own choice (/optout lang); None: not set
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,6 +114,14 @@ class InMemoryMembers:
         profile = self._uow.profiles.get(key) or MemberProfile(key, None, False, at)
         self._uow.profiles[key] = replace(profile, muted=muted)
 
+    async def set_language(self, key: MemberKey, language: str | None, *, at: dt.datetime) -> None:
+        profile = self._uow.profiles.get(key) or MemberProfile(key, None, False, at)
+        self._uow.profiles[key] = replace(profile, language=language)
+
+    async def language(self, key: MemberKey) -> str | None:
+        profile = self._uow.profiles.get(key)
+        return profile.language if profile else None
+
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts:

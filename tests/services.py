@@ -44,4 +44,5 @@ def make_services(
         declined=DeclinedQuestions(),
         answer_feedback=FeedbackCounts(),
         editable_knowledge=None,
+        default_language="en",
     )

@@ -18,6 +18,7 @@ from adapters.discord.components import CommandButton
 from adapters.discord.config import DiscordConfig
 from adapters.discord.delivery import NO_MENTIONS, DirectMessageReplies, InteractionReplies
 from adapters.discord.sync import sync_if_changed
+from adapters.discord.translator import KnowledgeTranslator
 from core.render_text import render_plain
 from core.replies import Reply
 from core.requests import Request
@@ -88,6 +89,7 @@ class DiscordAdapter:
     async def setup(self, client: discord.Client) -> None:
         """Register commands and persistent buttons before connecting; sync only on change."""
         tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
+        await tree.set_translator(KnowledgeTranslator(self._core))
         tree.add_command(build_group(self._core, self.run_command))
         client.add_dynamic_items(CommandButton)
         guild = discord.Object(id=self._config.guild_id) if self._config.guild_id else None

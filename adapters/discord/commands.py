@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 
 from core.commands.registry import Argument, CommandSpec
 from core.knowledge import Knowledge
@@ -31,8 +32,11 @@ Completer = Callable[
 
 
 def build_group(core: Gigguard, run: RunCommand) -> app_commands.Group:
+    # Descriptions and option names as locale_str: KnowledgeTranslator localises them
+    # (translator.py); the strings themselves are the English ones, clipped as before.
     group = app_commands.Group(
-        name=GROUP_NAME, description=clip(core.knowledge.message("help_title"), MAX_DESCRIPTION)
+        name=GROUP_NAME,
+        description=locale_str(clip(core.knowledge.message("help_title"), MAX_DESCRIPTION)),
     )
     for spec in (s for s in core.registry if not s.button_only):
         group.add_command(_subcommand(spec, run, core.knowledge))
@@ -45,16 +49,18 @@ def _subcommand(
     argument = spec.argument
     callback = _callback(spec.name, run, argument)
     if argument is not None:
-        callback = app_commands.rename(value=argument.name)(callback)
-        callback = app_commands.describe(value=clip(argument.description, MAX_DESCRIPTION))(
-            callback
-        )
+        callback = app_commands.rename(value=locale_str(argument.name))(callback)
+        callback = app_commands.describe(
+            value=locale_str(clip(argument.description, MAX_DESCRIPTION))
+        )(callback)
         if spec.name == ASK:
             callback = app_commands.autocomplete(value=_topic_completer(knowledge))(callback)
         elif argument.choices:
             callback = _with_choices(callback, argument.choices)
     return app_commands.Command(
-        name=spec.name, description=clip(spec.summary, MAX_DESCRIPTION), callback=callback
+        name=spec.name,
+        description=locale_str(clip(spec.summary, MAX_DESCRIPTION)),
+        callback=callback,
     )
 
 

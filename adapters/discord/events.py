@@ -32,6 +32,8 @@ def from_interaction(interaction: discord.Interaction, text: str, *, moderator: 
             member_key(interaction.user),
             is_moderator=moderator,
             community=str(interaction.guild_id) if interaction.guild_id else None,
+            # The language the member's Discord client is set to ("es-ES", "pt-BR").
+            locale=interaction.locale.value,
         ),
         text=text,
         place=Place.DM if in_dm else Place.CHANNEL,

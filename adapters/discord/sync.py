@@ -14,6 +14,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.http import Route
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,9 @@ CommandPayload = dict[str, Any]  # a raw application command, as on the wire
 
 _COMPARED = (
     "name",
+    "name_localizations",
     "description",
+    "description_localizations",
     "type",
     "options",
     "required",
@@ -79,11 +82,8 @@ async def sync_if_changed(
     """Overwrite the registered commands if they differ from ours; True if a sync happened."""
     application_id = client.application_id
     assert application_id is not None, "sync runs after login, when the application id is known"
-    local = [command.to_dict(tree) for command in tree.get_commands(guild=guild)]
-    if guild is None:
-        fetched = await client.http.get_global_commands(application_id)
-    else:
-        fetched = await client.http.get_guild_commands(application_id, guild.id)
+    local = [await _payload(command, tree) for command in tree.get_commands(guild=guild)]
+    fetched = await _registered(client, application_id, guild)
     remote: list[CommandPayload] = [dict(command) for command in fetched]
     if unchanged(local, remote):
         log.info("app commands unchanged, not syncing (%s)", _scope(guild))
@@ -91,6 +91,32 @@ async def sync_if_changed(
     await tree.sync(guild=guild)
     log.info("app commands synced (%s): %s", _scope(guild), ", ".join(c["name"] for c in local))
     return True
+
+
+async def _payload(command: Any, tree: app_commands.CommandTree[Any]) -> CommandPayload:
+    """What `tree.sync` sends for `command`: with its localisations when a translator is set."""
+    if tree.translator is None:
+        return dict(command.to_dict(tree))
+    return dict(await command.get_translated_payload(tree, tree.translator))
+
+
+async def _registered(
+    client: discord.Client, application_id: int, guild: discord.Object | None
+) -> Any:
+    """The registered commands with their full localisation dictionaries: without
+    `with_localizations` Discord lists only the strings of the caller's own locale."""
+    if guild is None:
+        route = Route(
+            "GET", "/applications/{application_id}/commands", application_id=application_id
+        )
+    else:
+        route = Route(
+            "GET",
+            "/applications/{application_id}/guilds/{guild_id}/commands",
+            application_id=application_id,
+            guild_id=guild.id,
+        )
+    return await client.http.request(route, params={"with_localizations": "true"})
 
 
 def _scope(guild: discord.Object | None) -> str:

@@ -174,8 +174,10 @@ class Listeners:
             await post_messages(client, channel, self._apology)
 
     async def _actor(self, client: AsyncWebClient, team: str, user: str) -> Actor:
-        moderator = await self._moderators.is_moderator(client, team, user)
-        return Actor(inbound.member_key(team, user), is_moderator=moderator)
+        member = await self._moderators.member(client, team, user)
+        return Actor(
+            inbound.member_key(team, user), is_moderator=member.moderator, locale=member.locale
+        )
 
     async def _guarded(
         self, what: str, work: Awaitable[None], apologise: Callable[[], Awaitable[None]]

@@ -86,21 +86,23 @@ def _local_clock(moment: dt.datetime) -> str:
 def _when(ctx: CommandContext, b: NewBroadcast, moment: dt.datetime) -> str:
     if b.local:
         return ctx.msg("broadcast_local_when", when=_local_clock(moment))
-    return describe(moment, b.timezone)
+    return describe(moment, b.timezone, ctx.language)
 
 
 def _first_line(ctx: CommandContext, shown: Preview | Estimate) -> str:
     """When it goes out; for local time, the spread from the first member to the last."""
     b = shown.broadcast
     if shown.spread is None:
-        return ctx.msg("broadcast_preview_when", when=describe(b.first_at, b.timezone))
+        return ctx.msg(
+            "broadcast_preview_when", when=describe(b.first_at, b.timezone, ctx.language)
+        )
     default = ctx.services.broadcast_rules.default_timezone or "UTC"
     return ctx.msg(
         "broadcast_preview_local",
         when=_local_clock(b.first_at),
         default=default,
-        first=describe(shown.spread.first, b.timezone),
-        last=describe(shown.spread.last, b.timezone),
+        first=describe(shown.spread.first, b.timezone, ctx.language),
+        last=describe(shown.spread.last, b.timezone, ctx.language),
     )
 
 
@@ -121,7 +123,9 @@ def preview_lines(ctx: CommandContext, shown: Preview | Estimate) -> list[str]:
         zone = ctx.msg("broadcast_zone_local") if b.local else b.timezone
         lines.append(ctx.msg("broadcast_preview_repeat", schedule=b.schedule, zone=zone))
     if b.until_at:
-        lines.append(ctx.msg("broadcast_preview_until", when=describe(b.until_at, b.timezone)))
+        lines.append(
+            ctx.msg("broadcast_preview_until", when=describe(b.until_at, b.timezone, ctx.language))
+        )
     if shown.removed:
         removed = ", ".join(quote(m) for m in shown.removed)
         count = len(shown.removed)
@@ -159,7 +163,7 @@ async def broadcast(ctx: CommandContext, args: str) -> Reply:
                     ctx.msg(
                         "broadcast_confirmed",
                         id=confirmed.id,
-                        when=describe(first, confirmed.timezone),
+                        when=describe(first, confirmed.timezone, ctx.language),
                         eta=_duration(ctx, shown.eta),
                     )
                 ),

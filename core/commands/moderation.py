@@ -106,7 +106,7 @@ async def stats(ctx: CommandContext, args: str) -> Reply:
             (ctx.msg("stats_rechecks"), _shown(ctx, market.rechecks)),
         ]
         if market.latest_update is not None:
-            rows.append((ctx.msg("stats_latest_update"), market.latest_update.isoformat()))
+            rows.append((ctx.msg("stats_latest_update"), ctx.knowledge.day(market.latest_update)))
         blocks.append(_table(ctx, rows, ctx.msg("stats_title", marketplace=market.name)))
 
     blocks.append(

@@ -95,7 +95,7 @@ async def policy_update(ctx: CommandContext, args: str) -> Reply:
         "policy_update_recorded",
         id=update_id,
         marketplace=guide.name,
-        date=ctx.now().date().isoformat(),
+        date=ctx.knowledge.day(ctx.now().date()),
     )
     buttons = [Button(ctx.msg("button_policy_updates"), "policy-updates")]
     if guide.toggles:
@@ -114,7 +114,7 @@ async def policy_updates(ctx: CommandContext, args: str) -> Reply:
     names = {g.id: g.name for g in ctx.knowledge.guides.values()}
     rows = tuple(
         (
-            u.created_at.date().isoformat(),
+            ctx.knowledge.day(u.created_at.date()),
             names.get(u.marketplace, u.marketplace),
             u.note,
             u.source or "-",

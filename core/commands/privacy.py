@@ -33,6 +33,7 @@ async def export_member(
         "toggles": toggles,
         "muted": profile.muted if profile else False,
         "timezone": profile.timezone if profile else None,
+        "language": profile.language if profile else None,
         "reminders": [
             {
                 "id": r.id,

@@ -58,7 +58,7 @@ async def remind(ctx: CommandContext, args: str) -> Reply:
         await uow.commit()
     hint = "" if timezone else ctx.msg("remind_tz_hint")
     return _reply(
-        ctx.msg("remind_set", id=reminder_id, when=describe(due, timezone)) + hint,
+        ctx.msg("remind_set", id=reminder_id, when=describe(due, timezone, ctx.language)) + hint,
         Button(ctx.msg("button_cancel_reminder"), f"reminders cancel {reminder_id}"),
     )
 
@@ -86,7 +86,7 @@ async def reminders(ctx: CommandContext, args: str) -> Reply:
         upcoming = await uow.reminders.for_member(key, pending_only=True)
     if not upcoming:
         return _reply(ctx.msg("reminders_none"))
-    rows = tuple((str(r.id), describe(r.due_at, timezone)) for r in upcoming)
+    rows = tuple((str(r.id), describe(r.due_at, timezone, ctx.language)) for r in upcoming)
     table = Table(
         headers=(ctx.msg("reminders_id"), ctx.msg("reminders_when")),
         rows=rows,
@@ -122,7 +122,7 @@ async def snooze(ctx: CommandContext, args: str) -> Reply:
         await uow.commit()
     if not moved:
         return _reply(ctx.msg("reminder_not_found", id=reminder_id))
-    return _reply(ctx.msg("snoozed", id=reminder_id, when=describe(due, timezone)))
+    return _reply(ctx.msg("snoozed", id=reminder_id, when=describe(due, timezone, ctx.language)))
 
 
 async def tz(ctx: CommandContext, args: str) -> Reply:
@@ -142,7 +142,7 @@ async def tz(ctx: CommandContext, args: str) -> Reply:
     async with ctx.services.uow() as uow:
         await uow.members.set_timezone(ctx.request.actor.key, name, at=ctx.now())
         await uow.commit()
-    text = ctx.msg("tz_set", zone=name, now=describe(ctx.now(), name))
+    text = ctx.msg("tz_set", zone=name, now=describe(ctx.now(), name, ctx.language))
     if region:
         offset = utc_offset(name, ctx.now())
         text += " " + ctx.msg("tz_abbreviation", zone=name, offset=offset, region=region)

@@ -59,7 +59,7 @@ async def _record(ctx: CommandContext, args: str, *, off: bool) -> Reply:
         await uow.commit()
     names = ", ".join(toggle.name for _, toggle in pairs)
     message = "recorded_off" if off else "recorded_on"
-    confirmation = Section(ctx.msg(message, toggles=names, date=now.date().isoformat()))
+    confirmation = Section(ctx.msg(message, toggles=names, date=ctx.knowledge.day(now.date())))
     reverse = Button(
         ctx.msg("button_undo" if off else "button_redo"),
         f"{'undo' if off else 'done'} {_refs(ctx, pairs)}",

@@ -1,17 +1,26 @@
 """What a reminder, a broadcast or a welcome looks like when it arrives: platform-neutral
-replies."""
+replies.
+
+They speak the recipient's language (the one they set, else the community's default); a
+broadcast's own text is the moderator's and is never translated, only what surrounds it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from core.delivery.when import describe
+from core.knowledge import Knowledge
 from core.outbox import NewBroadcast
 from core.progress import Progress, checklists_for
 from core.replies import Block, Button, ButtonStyle, Reply, Section
 from core.services import Services
 
 SNOOZES = ("1h", "tomorrow", "week")
+
+
+def _knowledge(services: Services, language: str | None) -> Knowledge:
+    return services.knowledge.in_language(language or services.default_language)
 
 
 def reminder_reply(
@@ -22,18 +31,23 @@ def reminder_reply(
     due_at: dt.datetime,
     timezone: str | None,
     late: bool,
+    language: str | None = None,
 ) -> Reply:
     """The member's live checklist: a click on "I switched this off" runs `done <toggle>`."""
-    msg = services.knowledge.message
+    knowledge = _knowledge(services, language)
+    msg = knowledge.message
     blocks: list[Block] = [Section(msg("reminder_intro"), title=msg("reminder_title"))]
-    blocks += checklists_for(services.knowledge, progress)
+    blocks += checklists_for(knowledge, progress)
     snoozes = tuple(Button(msg(f"button_snooze_{s}"), f"snooze {reminder_id} {s}") for s in SNOOZES)
-    context = msg("reminder_late", due=describe(due_at, timezone)) if late else None
+    due = describe(due_at, timezone, knowledge.language)
+    context = msg("reminder_late", due=due) if late else None
     return Reply(blocks=tuple(blocks), buttons=snoozes, context=context, ephemeral=False)
 
 
-def broadcast_reply(services: Services, broadcast: NewBroadcast, *, as_dm: bool) -> Reply:
-    msg = services.knowledge.message
+def broadcast_reply(
+    services: Services, broadcast: NewBroadcast, *, as_dm: bool, language: str | None = None
+) -> Reply:
+    msg = _knowledge(services, language).message
     section = Section(broadcast.text, title=msg("broadcast_title"))
     if not as_dm:
         return Reply(blocks=(section,), ephemeral=False)

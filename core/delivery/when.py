@@ -23,6 +23,7 @@ from croniter import croniter
 from rapidfuzz import fuzz, process
 
 from core.errors import GigguardError
+from core.language import ENGLISH, format_moment
 
 DEFAULT_ZONE = "UTC"
 EARLIEST_ZONE = "Etc/GMT-14"  # UTC+14 (Line Islands): no zone's clock is further ahead
@@ -280,7 +281,8 @@ def next_run(schedule: str, *, after: dt.datetime, timezone: str) -> dt.datetime
             return moment
 
 
-def describe(moment: dt.datetime, timezone: str | None) -> str:
-    """How a UTC moment reads to the person: "Fri 2026-11-27 09:00 (Europe/Berlin)"."""
+def describe(moment: dt.datetime, timezone: str | None, language: str = ENGLISH) -> str:
+    """How a UTC moment reads to the person: "Fri 2026-11-27 09:00 (Europe/Berlin)", in their
+    language's words ("vie 27 nov 2026, 09:00 (Europe/Madrid)"); the zone is theirs either way."""
     tz = zone(timezone)
-    return moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M") + f" ({tz.key})"
+    return format_moment(moment.astimezone(tz), language) + f" ({tz.key})"

@@ -231,6 +231,7 @@ class DeliveryWorker:
                     due_at=row.due_at,
                     timezone=who.timezone,
                     late=self._is_late(row),
+                    language=who.language,
                 )
             if row.kind is Kind.ANSWER:  # the member asked to hear of it: sent even if muted
                 answered = await uow.inbox.answered_for(row.id)
@@ -250,7 +251,10 @@ class DeliveryWorker:
                     return Status.SKIPPED, SkipReason.MUTED
                 if broadcast.audience is Audience.PENDING and who.finished:
                     return Status.SKIPPED, SkipReason.FINISHED
-            return broadcast_reply(self._services, broadcast, as_dm=row.kind is Kind.DM)
+            language = who.language if row.kind is Kind.DM else None
+            return broadcast_reply(
+                self._services, broadcast, as_dm=row.kind is Kind.DM, language=language
+            )
 
     def _is_late(self, row: Claimed) -> bool:
         late_after = dt.timedelta(seconds=self._services.pacing.late_after_seconds)

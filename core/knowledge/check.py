@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-from core.knowledge.loader import KnowledgeError, load_knowledge
+from core.knowledge.loader import KnowledgeError, load_knowledge_and_gaps
 from core.knowledge.models import Knowledge, Sourced
 
 MAX_EFFECTIVE_AHEAD = dt.timedelta(days=366)
@@ -47,12 +47,15 @@ def check_knowledge(
     required_topics: Collection[str],
     overrides: Path | None = None,
 ) -> list[str]:
-    """Every problem found, as `where: what` lines; an empty list means the files are good."""
+    """Every problem found, as `where: what` lines; an empty list means the files are good.
+
+    A translation that misses an id, has one English lacks, or words a message with other
+    placeholders is a problem here, though the bot runs with English in its place."""
     try:
-        knowledge = load_knowledge(directory, overrides)
+        knowledge, gaps = load_knowledge_and_gaps(directory, overrides)
     except KnowledgeError as exc:
         return [str(exc)]
-    problems = [
+    problems = gaps + [
         f"{directory / 'topics.yaml'}: topic {topic_id!r} is missing"
         for topic_id in sorted(set(required_topics) - set(knowledge.topics))
     ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Any, TypeVar
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from core.errors import GigguardError
+from core.knowledge.files import KnowledgeError, Model, describe, read_yaml, validate, validate_list
 from core.knowledge.models import (
     Clause,
     CommunityNote,
@@ -19,48 +18,13 @@ from core.knowledge.models import (
     Source,
     Topic,
 )
-from core.knowledge.yaml_lines import line_of, load_with_lines
+from core.knowledge.translations import translate_all
 
 DEFAULT_DIR = Path(__file__).parent / "data"
 
-Model = TypeVar("Model", bound=BaseModel)
+log = logging.getLogger(__name__)
 
-
-class KnowledgeError(GigguardError):
-    """A knowledge file is missing, unreadable or invalid."""
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return load_with_lines(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise KnowledgeError(f"{path}: file is missing") from exc
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path}: not valid YAML: {exc}") from exc
-
-
-def _describe(exc: ValidationError, raw: Any = None, prefix: str = "") -> str:
-    problems = []
-    for err in exc.errors():
-        field = ".".join(str(part) for part in (prefix, *err["loc"]) if part != "")
-        line = line_of(raw, err["loc"])
-        where = f"line {line}, " if line else ""
-        problems.append(f"{where}field {field or '(top level)'}: {err['msg']}")
-    return "; ".join(problems)
-
-
-def _validate(model: type[Model], raw: Any, path: Path, prefix: str = "") -> Model:
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        raise KnowledgeError(f"{path}: {_describe(exc, raw, prefix)}") from exc
-
-
-def _validate_list(model: type[Model], path: Path) -> list[Model]:
-    raw = _read_yaml(path)
-    if not isinstance(raw, list):
-        raise KnowledgeError(f"{path}: expected a list of entries")
-    return [_validate(model, item, path, prefix=f"[{i}]") for i, item in enumerate(raw)]
+__all__ = ["DEFAULT_DIR", "KnowledgeError", "load_knowledge", "load_knowledge_and_gaps"]
 
 
 def _by_id(items: list[Model], path: Path) -> dict[str, Model]:
@@ -74,7 +38,7 @@ def _by_id(items: list[Model], path: Path) -> dict[str, Model]:
 
 
 def _optional_list(model: type[Model], path: Path) -> list[Model]:
-    return _validate_list(model, path) if path.exists() else []
+    return validate_list(model, path) if path.exists() else []
 
 
 def _with_overrides(knowledge: Knowledge, overrides: Path) -> Knowledge:
@@ -94,26 +58,56 @@ def _with_overrides(knowledge: Knowledge, overrides: Path) -> Knowledge:
                 f"{overrides}: these {kind} ids already exist in the shipped knowledge: {clash}"
             )
     try:
-        return Knowledge(
-            sources=knowledge.sources | sources,
-            topics=knowledge.topics | topics,
-            guides=knowledge.guides,
-            comparison=knowledge.comparison,
-            clause=knowledge.clause,
-            messages=knowledge.messages,
-            notes=notes,
-        )
+        return _overridden(knowledge, sources, topics, notes)
     except ValidationError as exc:
-        raise KnowledgeError(f"{overrides}: {_describe(exc)}") from exc
+        raise KnowledgeError(f"{overrides}: {describe(exc)}") from exc
+
+
+def _overridden(
+    knowledge: Knowledge,
+    sources: dict[str, Source],
+    topics: dict[str, CommunityTopic],
+    notes: list[CommunityNote],
+) -> Knowledge:
+    """`knowledge` and each of its translations with a community's additions, which are in the
+    community's own words in every language."""
+    return Knowledge(
+        sources=knowledge.sources | sources,
+        topics=knowledge.topics | topics,
+        guides=knowledge.guides,
+        comparison=knowledge.comparison,
+        clause=knowledge.clause,
+        messages=knowledge.messages,
+        notes=notes,
+        language=knowledge.language,
+        translations={
+            language: _overridden(translated, sources, topics, notes)
+            for language, translated in knowledge.translations.items()
+        },
+    )
 
 
 def load_knowledge(directory: Path = DEFAULT_DIR, overrides: Path | None = None) -> Knowledge:
-    """Read every knowledge file under `directory`, then a community's `overrides` directory.
+    """Read every knowledge file under `directory`, its translations (`locales/`), then a
+    community's `overrides` directory.
 
     Raises KnowledgeError naming the file, line, field and problem of the first bad entry.
+    Translation gaps (see core.knowledge.translations) are logged, and English used for them.
     """
-    shipped = _load_shipped(directory)
-    return _with_overrides(shipped, overrides) if overrides else shipped
+    knowledge, gaps = load_knowledge_and_gaps(directory, overrides)
+    if gaps:
+        log.warning("knowledge translations incomplete, English used for: %s", "; ".join(gaps))
+    return knowledge
+
+
+def load_knowledge_and_gaps(
+    directory: Path = DEFAULT_DIR, overrides: Path | None = None
+) -> tuple[Knowledge, list[str]]:
+    """The knowledge and every translation gap found, as `where: what` lines."""
+    english = _load_shipped(directory)
+    translations, gaps = translate_all(english, directory / "locales")
+    shipped = english.model_copy(update={"translations": translations})
+    return (_with_overrides(shipped, overrides) if overrides else shipped), gaps
 
 
 def _load_shipped(directory: Path) -> Knowledge:
@@ -122,21 +116,21 @@ def _load_shipped(directory: Path) -> Knowledge:
     if not guide_files:
         raise KnowledgeError(f"{guides_dir}: no marketplace guide files")
     guides = _by_id(
-        [_validate(MarketplaceGuide, _read_yaml(path), path) for path in guide_files], guides_dir
+        [validate(MarketplaceGuide, read_yaml(path), path) for path in guide_files], guides_dir
     )
-    messages = _read_yaml(directory / "messages.yaml")
+    messages = read_yaml(directory / "messages.yaml")
     if not isinstance(messages, dict) or not all(
         isinstance(k, str) and isinstance(v, str | dict) for k, v in messages.items()
     ):
         raise KnowledgeError(
             f"{directory / 'messages.yaml'}: expected a mapping of key: text (or plural forms)"
         )
-    sources = _by_id(_validate_list(Source, directory / "sources.yaml"), directory)
-    topics = _by_id(_validate_list(Topic, directory / "topics.yaml"), directory)
-    comparison = _validate(
-        Comparison, _read_yaml(directory / "comparison.yaml"), directory / "comparison.yaml"
+    sources = _by_id(validate_list(Source, directory / "sources.yaml"), directory)
+    topics = _by_id(validate_list(Topic, directory / "topics.yaml"), directory)
+    comparison = validate(
+        Comparison, read_yaml(directory / "comparison.yaml"), directory / "comparison.yaml"
     )
-    clause = _validate(Clause, _read_yaml(directory / "clause.yaml"), directory / "clause.yaml")
+    clause = validate(Clause, read_yaml(directory / "clause.yaml"), directory / "clause.yaml")
     try:
         return Knowledge(
             sources=sources,
@@ -147,4 +141,4 @@ def _load_shipped(directory: Path) -> Knowledge:
             messages=messages,
         )
     except ValidationError as exc:
-        raise KnowledgeError(f"{directory}: {_describe(exc)}") from exc
+        raise KnowledgeError(f"{directory}: {describe(exc)}") from exc

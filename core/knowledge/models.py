@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from core.knowledge import plurals
+from core.language import ENGLISH, format_day, localise_numbers
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -40,11 +41,19 @@ class Sourced(Strict):
     updated: dt.date | None = None  # when the facts last changed; answers then say so
 
 
-class Topic(Sourced):
+# A "...Words" model is what a translation gives (locales/<lang>/*.yaml, with the same ids);
+# the English model adds the facts (sources, dates), which every language shares.
+
+
+class TopicWords(Strict):
     id: Id
     title: Text
     answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
     details: Text | None = None
+
+
+class Topic(Sourced, TopicWords):
+    pass
 
 
 class Step(Strict):
@@ -52,12 +61,26 @@ class Step(Strict):
     text: Text
 
 
-class ToggleInfo(Strict):
+class ToggleWords(Strict):
     id: Id
     name: Text
     covers: Text
     controlled_by: Text
+
+
+class ToggleInfo(ToggleWords):
     double_opt_in: bool
+
+
+class GuideWords(Strict):
+    """A guide's words: the same steps, toggles and notes as the English one, in its order."""
+
+    id: Id
+    name: Text | None = None  # a marketplace's name is usually the same in every language
+    summary: Text
+    steps: list[Step] = Field(min_length=1)
+    toggles: list[ToggleWords] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
 
 
 class MarketplaceGuide(Sourced):
@@ -76,9 +99,19 @@ class MarketplaceGuide(Sourced):
         return self
 
 
-class ComparisonRow(Sourced):
+class RowWords(Strict):
     feature: Text
     values: dict[Id, Text]
+
+
+class ComparisonRow(Sourced, RowWords):
+    pass
+
+
+class ComparisonWords(Strict):
+    title: Text
+    rows: list[RowWords] = Field(min_length=1)
+    verdict: Text
 
 
 class Comparison(Strict):
@@ -105,7 +138,7 @@ class ClauseVoice(Strict):
     text: Text
 
 
-class Clause(Sourced):
+class ClauseWords(Strict):
     """The no-AI clause in each party's voice, the seller's first (most members sell)."""
 
     title: Text
@@ -114,6 +147,10 @@ class Clause(Sourced):
 
     def voices(self) -> dict[str, ClauseVoice]:
         return {"seller": self.seller, "buyer": self.buyer}
+
+
+class Clause(Sourced, ClauseWords):
+    pass
 
 
 class CommunityTopic(Topic):
@@ -131,7 +168,11 @@ class CommunityNote(Strict):
 
 
 class Knowledge(Strict):
-    """Everything the bot knows, cross-checked: every source id referenced exists."""
+    """Everything the bot knows, cross-checked: every source id referenced exists.
+
+    The English knowledge holds one translated copy per other language in `translations`
+    (same ids, same facts, the words of locales/<lang>/); `in_language` picks one.
+    """
 
     sources: dict[Id, Source]
     topics: dict[Id, Topic]
@@ -141,7 +182,8 @@ class Knowledge(Strict):
     # One text, or plural forms by CLDR category (see core/knowledge/plurals.py).
     messages: dict[str, str | dict[str, str]]
     notes: list[CommunityNote] = Field(default_factory=list)
-    language: str = "en"  # picks the plural rule
+    language: str = ENGLISH  # picks the plural rule, number and date formats
+    translations: dict[str, Knowledge] = Field(default_factory=dict, repr=False)
 
     @field_validator("messages")
     @classmethod
@@ -186,15 +228,32 @@ class Knowledge(Strict):
         """Notes on `topic` for `community` ("platform/workspace"); None: notes for everyone."""
         return [n.note for n in self.notes if n.topic == topic and n.community in (None, community)]
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """English and every language translated."""
+        return (ENGLISH, *self.translations)
+
+    def in_language(self, language: str) -> Knowledge:
+        """This knowledge in `language`; English when it has no translation."""
+        if language == self.language:
+            return self
+        return self.translations.get(language, self)
+
     def message(self, key: str, **values: object) -> str:
-        """A UI string from messages.yaml, formatted with `values`; a message with plural
-        forms takes the one for `count`."""
-        text = self.messages[key]
-        if not isinstance(text, str):
+        """A UI string from messages.yaml (or its translation), formatted with `values`; a
+        message with plural forms takes the one for `count`."""
+        template = self.messages[key]
+        if not isinstance(template, str):
             count = values[plurals.COUNT]
             assert isinstance(count, int), f"{key}: count must be an int, not {count!r}"
-            text = plurals.choose(text, self.language, count)
-        return text.format(**values)
+            template = plurals.choose(template, self.language, count)
+        if self.language != ENGLISH:
+            template, values = localise_numbers(template, values, self.language)
+        return template.format(**values)
+
+    def day(self, value: dt.date) -> str:
+        """A date as this language writes it (English: ISO, 2026-11-25)."""
+        return format_day(value, self.language)
 
     def toggle_marketplaces(self) -> list[MarketplaceGuide]:
         """Marketplaces whose members have account toggles to switch off."""
@@ -210,9 +269,9 @@ class Knowledge(Strict):
         ]
         checked = min(fact.last_checked for fact in facts)
         line = self.message(
-            "source_line", count=len(items), sources="; ".join(items), checked=checked.isoformat()
+            "source_line", count=len(items), sources="; ".join(items), checked=self.day(checked)
         )
         updated = max((fact.updated for fact in facts if fact.updated), default=None)
         if updated:
-            line = self.message("updated_on", date=updated.isoformat()) + " " + line
+            line = self.message("updated_on", date=self.day(updated)) + " " + line
         return line

@@ -14,3 +14,6 @@ class MemberMemo:
     # (platform, community) whose policy updates this unit of work changed: forgotten by the
     # policy cache once the change is committed.
     changed_policies: set[tuple[str, str]] = field(default_factory=set)
+    # Members whose language this unit of work set or deleted: forgotten by the language cache
+    # once committed.
+    changed_languages: set[MemberKey] = field(default_factory=set)

@@ -29,6 +29,7 @@ from core.status import MemberProfile, MemberTraces, ToggleCounts, ToggleRecord
 from core.storage import personal_data
 from core.storage.community import in_community, is_member
 from core.storage.driver_errors import is_driver_error
+from core.storage.language_cache import LanguageCache
 from core.storage.memo import MemberMemo
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql_dashboard import SqlDashboardLogins
@@ -76,10 +77,12 @@ class SqlMemberRepository:
         self,
         session: AsyncSession,
         memo: MemberMemo,
+        languages: LanguageCache,
         adapter_tables: Sequence[personal_data.AdapterTable],
     ) -> None:
         self._session = session
         self._memo = memo
+        self._languages = languages
         self._adapter_tables = adapter_tables
 
     async def _member(self, key: MemberKey) -> Member | None:
@@ -113,6 +116,7 @@ class SqlMemberRepository:
             timezone=member.timezone,
             muted=member.muted,
             created_at=as_utc(member.created_at),
+            language=member.language,
         )
 
     async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
@@ -179,6 +183,7 @@ class SqlMemberRepository:
         deliveries = await self._session.execute(delete(Delivery).where(recipient_filter(key)))
         gone = int(getattr(deliveries, "rowcount", 0) or 0)
         gone += await personal_data.clear(self._session, key, self._adapter_tables)
+        self._memo.changed_languages.add(key)
         member = await self._member(key)
         if member is None:
             return gone
@@ -220,6 +225,16 @@ class SqlMemberRepository:
         await self._session.execute(
             update(Member).where(col(Member.id) == member_id).values(muted=muted)
         )
+
+    async def set_language(self, key: MemberKey, language: str | None, *, at: dt.datetime) -> None:
+        member_id = await self._member_id(key, at)
+        await self._session.execute(
+            update(Member).where(col(Member.id) == member_id).values(language=language)
+        )
+        self._memo.changed_languages.add(key)
+
+    async def language(self, key: MemberKey) -> str | None:
+        return await self._languages.language(self._session, key)
 
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
@@ -295,9 +310,10 @@ class SqlFaqStatsRepository:
 class SqlUnitOfWork:
     """One session, one transaction. Driver errors surface as StorageError, rolled back.
 
-    `policy_cache` is shared by every unit of work of a process (see policy_cache.py); without
-    one, each unit of work reads the policy updates afresh. `adapter_tables` are the adapters'
-    own tables that name members (personal_data.py), for `my-data` and `forget-me`.
+    `policy_cache` and `language_cache` are shared by every unit of work of a process (see
+    policy_cache.py, language_cache.py); without them, each unit of work reads afresh.
+    `adapter_tables` are the adapters' own tables that name members (personal_data.py), for
+    `my-data` and `forget-me`.
     """
 
     def __init__(
@@ -306,15 +322,19 @@ class SqlUnitOfWork:
         *,
         adapter_tables: Sequence[personal_data.AdapterTable],
         policy_cache: PolicyCache | None = None,
+        language_cache: LanguageCache | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._adapter_tables = tuple(adapter_tables)
         self._policy_cache = policy_cache or PolicyCache(ttl=0)
+        self._language_cache = language_cache or LanguageCache(ttl=0)
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         self._memo = MemberMemo()
-        self.members = SqlMemberRepository(self._session, self._memo, self._adapter_tables)
+        self.members = SqlMemberRepository(
+            self._session, self._memo, self._language_cache, self._adapter_tables
+        )
         self.faq_stats = SqlFaqStatsRepository(self._session)
         self.policy = SqlPolicyUpdateRepository(self._session, self._policy_cache, self._memo)
         self.stats = SqlCommunityStats(self._session)
@@ -354,3 +374,4 @@ class SqlUnitOfWork:
                 raise StorageError("the database could not save the change", exc) from exc
             raise
         self._policy_cache.forget(self._memo.changed_policies)
+        self._language_cache.forget(self._memo.changed_languages)

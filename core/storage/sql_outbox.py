@@ -215,6 +215,7 @@ class SqlOutboxRepository:
             muted=member.muted,
             timezone=member.timezone,
             finished=bool(finished) and all(pair in off for pair in finished),
+            language=member.language,
         )
 
     async def broadcast(self, broadcast_id: int) -> Broadcast | None:

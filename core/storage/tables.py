@@ -29,6 +29,7 @@ class Member(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     timezone: str | None = Field(default=None, max_length=64)
     muted: bool = False
+    language: str | None = Field(default=None, max_length=8)  # set with /optout lang
     created_at: dt.datetime = Field(sa_column=_utc_column())
 
 

@@ -230,6 +230,7 @@ async def test_my_data_follows_the_contract(core: Gigguard, clock: ManualClock) 
         "toggles",
         "muted",
         "timezone",
+        "language",
         "reminders",
         "communities",
         "broadcasts_created",

@@ -217,6 +217,7 @@ class FakeDiscord:
         in_dm: bool = False,
         permissions: str = p.PERMISSIONS_ALL_BUT_MANAGE,
         roles: tuple[int, ...] = (),
+        locale: str = "en-US",
     ) -> str:
         """`/optout <subcommand> [value]`; returns the interaction token to read replies by."""
         return await self._interact(
@@ -226,6 +227,7 @@ class FakeDiscord:
             in_dm=in_dm,
             permissions=permissions,
             roles=roles,
+            locale=locale,
         )
 
     async def autocomplete(self, subcommand: str, typed: str, *, user_id: int) -> str:
@@ -289,6 +291,7 @@ class FakeDiscord:
         permissions: str,
         roles: tuple[int, ...],
         clicked: Payload | None = None,
+        locale: str = "en-US",
     ) -> str:
         interaction_id = next(self._ids)
         payload = p.interaction(
@@ -300,6 +303,7 @@ class FakeDiscord:
             roles=roles,
             dm_channel_id=self.dm_channel_id(user_id) if in_dm else None,
             clicked=clicked,
+            locale=locale,
         )
         await self._session_for(None if in_dm else p.GUILD_ID).dispatch(
             "INTERACTION_CREATE", payload
@@ -483,12 +487,22 @@ class FakeDiscord:
     async def _list_commands(
         self, request: web.Request, match: re.Match[str], body: Any
     ) -> web.Response:
-        return self._json(self.commands.get(match[1], []))
+        """Full localisation dictionaries only with `with_localizations=true`; otherwise Discord
+        gives `name_localized`/`description_localized` for the caller's locale (none here)."""
+        listed = self.commands.get(match[1], [])
+        if request.query.get("with_localizations", "").lower() != "true":
+            listed = [_without_localizations(command) for command in listed]
+        return self._json(listed)
 
     async def _put_commands(
         self, request: web.Request, match: re.Match[str], body: Any
     ) -> web.Response:
         """Store as Discord does: ids and a version added, server defaults filled in."""
+        problems = [p for command in body for p in _localization_problems(command)]
+        if problems:
+            return web.json_response(
+                {"code": 50035, "message": "Invalid Form Body", "errors": problems}, status=400
+            )
         scope = match[1]
         stored = [self._stored_command(command, scope) for command in body]
         self.commands[scope] = stored
@@ -644,6 +658,75 @@ class Budget:
             return 0.0
         self.tokens = tokens
         return (1.0 - tokens) / self.per_second
+
+
+# Discord's locales (Reference > Locales): the only keys a localisation dictionary may have.
+DISCORD_LOCALES = frozenset(
+    [
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    ]
+)
+# A localised command or option name follows the same rule as the name itself: lowercase
+# letters, digits, - and _ (any script), 1 to 32 characters.
+LOCALISED_NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+def _localization_problems(command: Payload, where: str = "") -> list[str]:
+    where = f"{where}{command.get('name')}"
+    problems = []
+    for key in ("name_localizations", "description_localizations"):
+        for locale, text in (command.get(key) or {}).items():
+            if locale not in DISCORD_LOCALES:
+                problems.append(f"{where}.{key}: {locale!r} is not a Discord locale")
+            if key == "name_localizations" and (
+                not LOCALISED_NAME.match(text) or text != text.lower()
+            ):
+                problems.append(f"{where}.{key}[{locale}]: {text!r} is not a valid name")
+    for option in command.get("options") or []:
+        problems += _localization_problems(option, where + ".")
+    return problems
+
+
+def _without_localizations(command: Payload) -> Payload:
+    listed = {
+        k: v
+        for k, v in command.items()
+        if k not in ("name_localizations", "description_localizations")
+    }
+    if "options" in listed:
+        listed["options"] = [_without_localizations(o) for o in listed["options"]]
+    return listed
 
 
 def _stored_option(option: Payload) -> Payload:

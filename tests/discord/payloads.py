@@ -189,8 +189,10 @@ def interaction(
     permissions: str,
     roles: tuple[int, ...],
     clicked: Payload | None = None,
+    locale: str = "en-US",
 ) -> Payload:
-    """An INTERACTION_CREATE: in the guild channel, or in the user's DM when dm_channel_id."""
+    """An INTERACTION_CREATE: in the guild channel, or in the user's DM when dm_channel_id.
+    `locale` is the language the user's Discord client is set to."""
     base: Payload = {
         "id": str(interaction_id),
         "application_id": str(APP_ID),
@@ -198,7 +200,7 @@ def interaction(
         "data": data,
         "token": f"token-{interaction_id}",
         "version": 1,
-        "locale": "en-US",
+        "locale": locale,
         "app_permissions": "0",
         "attachment_size_limit": 8_388_608,
         "entitlements": [],

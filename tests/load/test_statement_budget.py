@@ -21,6 +21,7 @@ from core.knowledge import load_knowledge
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
+from core.storage.language_cache import LanguageCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 from tests.fakes import FixedFaq, ManualClock
@@ -64,6 +65,7 @@ def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
         session_factory(engine),
         adapter_tables=ADAPTER_TABLES,
         policy_cache=PolicyCache(ttl=3600),
+        language_cache=LanguageCache(ttl=3600),
     )
     return Gigguard(
         make_services(
@@ -77,8 +79,9 @@ def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
 
 async def test_statements_per_command(core: Gigguard, engine: AsyncEngine) -> None:
     count = Counted(engine)
-    assert await count.of(core, "status") == (2, 0)  # toggles + the community's policy updates
-    assert await count.of(core, "status") == (1, 0)  # policy updates now come from the cache
+    # toggles + the community's policy updates + the member's language (/optout lang)
+    assert await count.of(core, "status") == (3, 0)
+    assert await count.of(core, "status") == (1, 0)  # policy updates, language: from the caches
     assert await count.of(core, "done communications") == (4, 1)  # a new member: created first
     assert await count.of(core, "done work-product") == (2, 1)  # upsert + read, one transaction
     assert await count.of(core, "undo work-product") == (2, 1)
@@ -98,3 +101,14 @@ async def test_a_policy_update_recorded_here_is_seen_at_once(
     await count.of(core, "policy-update upwork Upwork changed its settings page", who=MOD)
     assert await count.of(core, "status") == (2, 0)  # the cache entry was dropped on commit
     assert "re-check" in render_plain(await core.handle(Request(Actor(ALICE), "status"))).lower()
+
+
+async def test_a_language_set_here_is_seen_at_once(core: Gigguard, engine: AsyncEngine) -> None:
+    count = Counted(engine)
+    await count.of(core, "status")
+    assert await count.of(core, "status") == (1, 0)  # the language comes from the cache
+    await count.of(core, "lang es")
+    assert await count.of(core, "status") == (2, 0)  # the cache entry was dropped on commit
+    assert "Datos de comunicaciones" in render_plain(
+        await core.handle(Request(Actor(ALICE), "status"))
+    )

@@ -168,6 +168,8 @@ class FakeSlack:
         self.violations: list[str] = []  # bodies Slack would have refused
         self.admins: set[str] = set()
         self.owners: set[str] = set()
+        # users.info's `user.locale` (an IETF tag such as "es-ES"), sent only with include_locale.
+        self.locales: dict[str, str] = {}
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._recorded = asyncio.Condition()
         self._ts = itertools.count(1)
@@ -540,6 +542,8 @@ class FakeSlack:
                         "is_primary_owner": False,
                     }
                 }
+                if _truthy(params.get("include_locale")):
+                    body["user"]["locale"] = self.locales.get(user, "en-US")
             case "conversations.open":
                 channel = "D" + str(params.get("users", "")).split(",")[0]
                 already = channel in self.open_dms

@@ -1,7 +1,7 @@
 """broadcasts at each member's local time
 
 Revision ID: 0012_broadcast_local_time
-Revises: 0010_welcome
+Revises: 0011_member_language
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_broadcast_local_time"
-down_revision = "0010_welcome"
+down_revision = "0011_member_language"
 branch_labels = None
 depends_on = None
 
