@@ -3,8 +3,9 @@
     .venv/bin/python bench/faq_training_sync.py
 
 `gigguard faq build` trains on the index phrasings and on this file: hand-written rows
-(`src: written`, or `written-es` / `written-pt` by language, kept as they are) plus every row of the sets named in TRAINING, tagged with
-its set so bench/faq_eval.py can leave one author's set out. Rebuild the model afterwards.
+(`src: written`, or `written-es` / `written-pt` in Spanish / Portuguese, kept as they are)
+plus every row of the sets named in TRAINING, tagged with its set so bench/faq_eval.py can
+leave one author's set out. Rebuild the model afterwards.
 final_once (the run-once set) is never read here.
 """
 
