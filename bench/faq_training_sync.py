@@ -42,6 +42,8 @@ def _rows(path: Path) -> list[dict[str, object]]:
 
 def main() -> None:
     rows = [r for r in _rows(TRAINING_FILE) if str(r.get("src", WRITTEN)).startswith(WRITTEN)]
+    for row in rows:
+        row.setdefault("src", WRITTEN)
     for name, path in TRAINING.items():
         rows.extend({"q": r["q"], "ok": r["ok"], "src": name} for r in _rows(path))
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
