@@ -4,7 +4,9 @@
     .venv/bin/python bench/faq_eval.py --sets blind2   # some folds only
     .venv/bin/python bench/faq_eval.py --no-startup    # skip the cold-start runs
 
-Each labelled set was written by one author who never saw the engine or the other sets.
+Each labelled set was written by one author who never saw the engine or the other sets;
+es_heldout and pt_heldout are in Spanish and Portuguese, the others in English, and each
+language is also summed up against its own targets.
 Its fold is scored by a model trained on everything else: its own rows leave the training
 data, and so does every phrasing or row that nearly duplicates one of its questions
 (core/faq/build.py held_out_model). Misses are reported as kinds only (answerable declined,
@@ -25,13 +27,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.faq_training_sync import TRAINING
+from bench.faq_training_sync import LANGUAGE, TRAINING
 from core.faq.build import held_out_model
 from core.faq.engine import FaqEngine
 from core.faq.factory import build_faq_engine, faq_engine_for
 from core.knowledge import load_knowledge
 
-TARGET_TOP1, TARGET_DECLINE, TARGET_P99_MS = 0.95, 0.90, 5.0
+TARGET_P99_MS = 5.0
+TARGETS = {"en": (0.95, 0.90), "es": (0.90, 0.85), "pt": (0.90, 0.85)}  # top-1, declined
+# Spanish and Portuguese questions written by this engine's own author (not in training, but
+# in the same hand as the training rows): a check while editing, not a held-out figure.
+DEV_SETS = {
+    "es_dev": Path(__file__).resolve().parent.parent / "tests/data/faq/es_dev.jsonl",
+    "pt_dev": Path(__file__).resolve().parent.parent / "tests/data/faq/pt_dev.jsonl",
+}
 
 
 @dataclass
@@ -110,25 +119,31 @@ def main() -> None:
     knowledge = load_knowledge()
     print("leave-one-author-out: each set scored by a model that never saw it")
     print(f"{'set':<10} {'top-1':>14} {'declined':>15}   most frequent failure kinds")
-    total = Score()
+    totals: dict[str, Score] = {}
     every: list[str] = []
     for name in args.sets:
         cases = load_set(TRAINING[name])
         every.extend(q for q, _ in cases)
         model = held_out_model(knowledge, [q for q, _ in cases], source=name)
         s = score(faq_engine_for(knowledge, model), cases)
-        total.add(s)
+        totals.setdefault(LANGUAGE.get(name, "en"), Score()).add(s)
         kinds = "; ".join(f"{k} x{n}" for k, n in s.kinds.most_common(args.kinds))
         print(f"{row(name, s)}   {kinds}")
-    print(row("all folds", total))
-    met = total.top1 >= TARGET_TOP1 and total.decline_rate >= TARGET_DECLINE
-    print(f"targets {TARGET_TOP1:.0%} / {TARGET_DECLINE:.0%}: {'met' if met else 'NOT met'}")
+    print("per language (all its folds):")
+    for language, total in totals.items():
+        top1, declined = TARGETS[language]
+        met = total.top1 >= top1 and total.decline_rate >= declined
+        verdict = f"targets {top1:.0%} / {declined:.0%} {'met' if met else 'NOT met'}"
+        print(f"{row(language, total)}   {verdict}")
     print("failure kinds over all folds:")
-    grouped = Counter(k.split(":")[0].split(" ->")[0] for k in total.kinds.elements())
-    for kind, n in grouped.most_common():
+    kinds = [k for total in totals.values() for k in total.kinds.elements()]
+    for kind, n in Counter(k.split(":")[0].split(" ->")[0] for k in kinds).most_common():
         print(f"  {kind}: {n}")
 
     shipped = build_faq_engine(knowledge)
+    print("own dev sets, shipped engine (same author as the training rows; not held out):")
+    for name, path in DEV_SETS.items():
+        print(row(name, score(shipped, load_set(path))))
     p50, p99 = latency(shipped, every)
     verdict = "met" if p99 <= TARGET_P99_MS else "NOT met"
     print(

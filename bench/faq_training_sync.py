@@ -3,8 +3,9 @@
     .venv/bin/python bench/faq_training_sync.py
 
 `gigguard faq build` trains on the index phrasings and on this file: hand-written rows
-(`src: written`, kept as they are) plus every row of the sets named in TRAINING, tagged with
-its set so bench/faq_eval.py can leave one author's set out. Rebuild the model afterwards.
+(`src: written`, or `written-es` / `written-pt` in Spanish / Portuguese, kept as they are)
+plus every row of the sets named in TRAINING, tagged with its set so bench/faq_eval.py can
+leave one author's set out. Rebuild the model afterwards.
 final_once (the run-once set) is never read here.
 """
 
@@ -26,7 +27,11 @@ TRAINING = {
     "authorA": ROOT / "tests/data/faq/authorA.jsonl",
     "authorB": ROOT / "tests/data/faq/authorB.jsonl",
     "authorC": ROOT / "tests/data/faq/authorC.jsonl",
+    # Written in Spanish and Portuguese by an author who never saw the engine (issue 15).
+    "es_heldout": ROOT / "tests/data/faq/es_heldout.jsonl",
+    "pt_heldout": ROOT / "tests/data/faq/pt_heldout.jsonl",
 }
+LANGUAGE = {"es_heldout": "es", "pt_heldout": "pt"}  # every other set is in English
 WRITTEN = "written"
 
 
@@ -36,12 +41,13 @@ def _rows(path: Path) -> list[dict[str, object]]:
 
 
 def main() -> None:
-    rows = [r for r in _rows(TRAINING_FILE) if r.get("src", WRITTEN) == WRITTEN]
+    rows = [r for r in _rows(TRAINING_FILE) if str(r.get("src", WRITTEN)).startswith(WRITTEN)]
     for row in rows:
-        row["src"] = WRITTEN
+        row.setdefault("src", WRITTEN)
     for name, path in TRAINING.items():
         rows.extend({"q": r["q"], "ok": r["ok"], "src": name} for r in _rows(path))
-    TRAINING_FILE.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    TRAINING_FILE.write_text(text, encoding="utf-8")
     print(f"{len(rows)} rows written to {TRAINING_FILE.relative_to(ROOT)}")
 
 

@@ -50,6 +50,10 @@ def _left_out_engine(name: str, source: str | None) -> FaqEngine:
         ("blind3", 0.95, 0.90),
         ("blind2", 0.94, 0.86),
         ("authorB", 0.90, 0.87),
+        # Spanish and Portuguese, targets 90% / 85% (issue 15): floors under the figures
+        # reached (bench/README.md round 6); Portuguese misses the top-1 target.
+        ("es_heldout", 0.91, 0.88),
+        ("pt_heldout", 0.89, 0.87),
     ],
 )
 def test_a_set_by_an_unseen_author_is_answered(
