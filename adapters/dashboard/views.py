@@ -2,7 +2,7 @@
 
 No figure is computed here: Overview and Export render core.community_figures (the figures
 `stats` shows, hidden under five members), Broadcasts calls core.delivery.broadcasting (what
-`broadcast`, `broadcasts` and `cancel` call), policy updates go through the same validation as
+`broadcast` and `broadcasts` call), policy updates go through the same validation as
 `policy-update`, knowledge edits through CommunityFiles and the reload every bot uses, and the
 Inbox calls core.moderators_inbox (what `inbox`, `inbox answer` and `inbox dismiss` call).
 """

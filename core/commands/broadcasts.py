@@ -16,6 +16,7 @@ from core.text import quote
 
 CONFIRM = "confirm"
 FAILED = "failed"
+CANCEL = "cancel"
 RECENT = 10
 FAILED_SHOWN = 50
 # The header ends at the first colon followed by a space: "dm all at 18:00: text".
@@ -145,7 +146,7 @@ def preview_reply(ctx: CommandContext, shown: Preview) -> Reply:
         ),
         buttons=(
             Button(ctx.msg("button_send"), f"broadcast confirm {b.id}", ButtonStyle.PRIMARY),
-            Button(ctx.msg("button_discard"), f"cancel {b.id}", ButtonStyle.DANGER),
+            Button(ctx.msg("button_discard"), f"broadcasts {CANCEL} {b.id}", ButtonStyle.DANGER),
         ),
     )
 
@@ -212,6 +213,8 @@ async def broadcasts(ctx: CommandContext, args: str) -> Reply:
                 ),
             )
         )
+    if action.lower() == CANCEL:
+        return await _cancel(ctx, rest)
     if action:
         raise UserInputError(ctx.msg("broadcasts_usage"))
     found = await broadcasting.reports(
@@ -246,7 +249,7 @@ def _not_in_channel(ctx: CommandContext, found: list[tuple[Broadcast, Report]]) 
     return [Section(ctx.msg("broadcasts_not_in_channel", channel=c)) for c in channels]
 
 
-async def cancel(ctx: CommandContext, args: str) -> Reply:
+async def _cancel(ctx: CommandContext, args: str) -> Reply:
     broadcast_id = _id(ctx, args)
     stopped = await broadcasting.cancel(ctx.services, ctx.request.actor, broadcast_id)
     return Reply(blocks=(Section(ctx.msg("broadcast_cancelled", id=broadcast_id, count=stopped)),))

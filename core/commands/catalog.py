@@ -150,15 +150,6 @@ def build_registry(knowledge: Knowledge) -> Registry:
             Argument("action", msg("arg_broadcasts"), shape=msg("shape_broadcasts")),
             moderator_only=True,
         ),
-        CommandSpec(
-            "cancel",
-            msg("help_cancel"),
-            broadcasts.cancel,
-            Argument(
-                "broadcast-id", msg("arg_broadcast_id"), required=True, shape=msg("shape_number")
-            ),
-            moderator_only=True,
-        ),
         CommandSpec("dashboard", msg("help_dashboard"), dashboard.dashboard, moderator_only=True),
         CommandSpec(
             "welcome",

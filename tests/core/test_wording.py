@@ -90,7 +90,7 @@ async def test_help_arguments_read_as_what_to_type(core: Gigguard) -> None:
     lines = [line for line in help_text.splitlines() if line.startswith("/optout ")]
     assert "/optout snooze <number> <delay>: " in help_text
     assert "/optout reminders [cancel NUMBER]: " in help_text
-    assert "/optout cancel <number>: " in help_text
+    assert "/optout broadcasts [failed NUMBER | cancel NUMBER]: " in help_text
     assert "/optout stats [export]: " in help_text
     assert not [line for line in lines if re.search(r"<\w+-and-\w+>|<broadcast-id>", line)]
     assert not [line for line in lines if NESTED.search(line.partition(": ")[0])]

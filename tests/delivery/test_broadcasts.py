@@ -128,11 +128,11 @@ async def test_cancel_stops_the_rest(app: App, clock: ManualClock, slack: FakeMe
     await worker.run_once()
     await worker.run_once()
     assert len(slack.sent) == 4
-    assert "cancelled; 6 deliveries" in await mod(app, "cancel 1")
+    assert "cancelled; 6 deliveries" in await mod(app, "broadcasts cancel 1")
     await drain(worker)
     assert len(slack.sent) == 4
     assert "cancelled" in await mod(app, "broadcasts")
-    assert "There is no broadcast #9" in await mod(app, "cancel 9")
+    assert "There is no broadcast #9" in await mod(app, "broadcasts cancel 9")
 
 
 async def test_bad_broadcasts_are_refused_before_anything_is_queued(app: App) -> None:
@@ -193,7 +193,7 @@ async def test_recurring_broadcast_across_dst_in_the_moderators_zone(
         [broadcast] = await uow.broadcasts.recent(platform="slack", workspace="T1", limit=1)
     assert broadcast.runs == 3
     assert broadcast.next_run_at == dt.datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
-    assert "cancelled" in await mod(app, "cancel 1")
+    assert "cancelled" in await mod(app, "broadcasts cancel 1")
     clock.advance(dt.timedelta(days=14))
     await drain(worker)
     assert len(slack.to("U1")) == 3

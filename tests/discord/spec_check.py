@@ -38,7 +38,7 @@ def _validator(schema_json: str, *, lenient_snowflakes: bool) -> Draft202012Vali
 
 
 def _pattern(operation: str) -> re.Pattern[str]:
-    """"POST /channels/{channel_id}/messages" -> a regex matching the concrete paths."""
+    """ "POST /channels/{channel_id}/messages" -> a regex matching the concrete paths."""
     path = operation.split(" ", 1)[1]
     return re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)))
 

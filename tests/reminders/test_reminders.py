@@ -227,7 +227,7 @@ async def test_members_cannot_use_moderator_commands(
     app: App, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
-        for text in ("broadcast dm all: hi", "broadcasts", "cancel 1"):
+        for text in ("broadcast dm all: hi", "broadcasts", "broadcasts cancel 1"):
             assert "for moderators only" in render_plain(await say(app.core, ALICE, text))
     assert caplog.text.count("moderator command refused") == 3
     async with app.core.services.uow() as uow:
