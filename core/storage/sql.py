@@ -5,19 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from sqlalchemy import (
-    Boolean,
-    DateTime,
-    String,
-    cast,
     delete,
     func,
     literal,
-    null,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -40,6 +34,11 @@ from core.storage.sql_delivery import (
 from core.storage.sql_outbox import SqlOutboxRepository
 from core.storage.sql_policy import SqlPolicyUpdateRepository, current_off, superseded
 from core.storage.sql_stats import SqlCommunityStats
+from core.storage.sql_toggles import (
+    SET_KNOWN_MEMBERS_TOGGLE,
+    TOGGLES_AND_COMMUNITIES,
+    member_params,
+)
 from core.storage.tables import (
     Delivery,
     FaqTopicCount,
@@ -59,14 +58,6 @@ def _sortable(key: TopicKey) -> tuple[str, str, str]:
     """Rows in one order in every batch, so two processes flushing at once cannot deadlock."""
     platform, workspace, topic = key
     return platform, workspace, topic or DECLINED_TOPIC
-
-
-def _replace_toggle(insert: Any) -> Any:
-    """On a toggle already recorded, the new state and time replace the old."""
-    return insert.on_conflict_do_update(
-        index_elements=["member_id", "marketplace", "toggle"],
-        set_={"off": insert.excluded.off, "recorded_at": insert.excluded.recorded_at},
-    )
 
 
 class SqlMemberRepository:
@@ -109,30 +100,8 @@ class SqlMemberRepository:
 
     async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
         """One statement for the toggles and the communities of the member: `latest_for` then
-        needs no query of its own (plain columns, not ORM objects: this runs on every status)."""
-        toggles = (
-            select(
-                col(ToggleStatus.marketplace),
-                col(ToggleStatus.toggle),
-                col(ToggleStatus.off),
-                col(ToggleStatus.recorded_at),
-                cast(null(), String).label("community"),
-            )
-            .join(Member)
-            .where(is_member(key))
-        )
-        communities = (
-            select(
-                cast(null(), String),
-                cast(null(), String),
-                cast(null(), Boolean),
-                cast(null(), DateTime(timezone=True)),
-                col(MemberCommunity.community),
-            )
-            .join(Member)
-            .where(is_member(key))
-        )
-        result = await self._session.execute(union_all(toggles, communities))
+        needs no query of its own."""
+        result = await self._session.execute(TOGGLES_AND_COMMUNITIES, member_params(key))
         records: list[ToggleRecord] = []
         joined: list[str] = []
         for marketplace, toggle, off, at, community in result.tuples():
@@ -147,21 +116,17 @@ class SqlMemberRepository:
         self, key: MemberKey, *, marketplace: str, toggle: str, off: bool, at: dt.datetime
     ) -> None:
         """One statement for a known member; a new one is created first (two more)."""
-        columns = ["member_id", "marketplace", "toggle", "off", "recorded_at"]
-        known = select(
-            col(Member.id),
-            literal(marketplace, String),
-            literal(toggle, String),
-            literal(off, Boolean),
-            literal(at, DateTime(timezone=True)),
-        ).where(is_member(key))
-        insert = upsert(self._session, ToggleStatus)
-        result = await self._session.execute(_replace_toggle(insert.from_select(columns, known)))
+        values = member_params(key) | {
+            "marketplace": marketplace,
+            "toggle": toggle,
+            "off": off,
+            "at": at,
+        }
+        result = await self._session.execute(SET_KNOWN_MEMBERS_TOGGLE, values)
         if getattr(result, "rowcount", 0):
             return
-        member_id = await self._member_id(key, at)
-        values = {"marketplace": marketplace, "toggle": toggle, "off": off, "recorded_at": at}
-        await self._session.execute(_replace_toggle(insert.values(member_id=member_id, **values)))
+        await self._member_id(key, at)
+        await self._session.execute(SET_KNOWN_MEMBERS_TOGGLE, values)
 
     async def traces(self, key: MemberKey) -> MemberTraces:
         return await personal_data.traces(self._session, key)
