@@ -22,6 +22,7 @@ from core.ports import MemberDirectory
 from core.question_counts import QuestionCounts
 from core.service import Gigguard
 from core.services import Services
+from core.storage.membership_cache import MembershipCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 
@@ -56,7 +57,12 @@ def build_app(
     policies = PolicyCache(ttl=settings.policy_cache_seconds)
     services = Services(
         knowledge=knowledge,
-        uow=partial(SqlUnitOfWork, session_factory(engine), policy_cache=policies),
+        uow=partial(
+            SqlUnitOfWork,
+            session_factory(engine),
+            policy_cache=policies,
+            memberships=MembershipCache(),
+        ),
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),
         pacing=pacing,

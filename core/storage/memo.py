@@ -14,3 +14,8 @@ class MemberMemo:
     # (platform, community) whose policy updates this unit of work changed: forgotten by the
     # policy cache once the change is committed.
     changed_policies: set[tuple[str, str]] = field(default_factory=set)
+    # Memberships this unit of work wrote, with the membership cache's generation when each
+    # was written: remembered by the cache once the change is committed.
+    joined: list[tuple[MemberKey, str, int]] = field(default_factory=list)
+    # Members this unit of work deleted: forgotten by the membership cache (again) on commit.
+    deleted: set[MemberKey] = field(default_factory=set)

@@ -10,7 +10,6 @@ from typing import Self
 from sqlalchemy import (
     delete,
     func,
-    literal,
     select,
     update,
 )
@@ -23,6 +22,7 @@ from core.status import MemberProfile, MemberTraces, ToggleCounts, ToggleRecord
 from core.storage import personal_data
 from core.storage.community import in_community, is_member
 from core.storage.driver_errors import is_driver_error
+from core.storage.membership_cache import MembershipCache
 from core.storage.memo import MemberMemo
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql_dashboard import SqlDashboardLogins
@@ -35,6 +35,7 @@ from core.storage.sql_outbox import SqlOutboxRepository
 from core.storage.sql_policy import SqlPolicyUpdateRepository, current_off, superseded
 from core.storage.sql_stats import SqlCommunityStats
 from core.storage.sql_toggles import (
+    JOIN_KNOWN_MEMBER,
     SET_KNOWN_MEMBERS_TOGGLE,
     TOGGLES_AND_COMMUNITIES,
     member_params,
@@ -61,9 +62,12 @@ def _sortable(key: TopicKey) -> tuple[str, str, str]:
 
 
 class SqlMemberRepository:
-    def __init__(self, session: AsyncSession, memo: MemberMemo) -> None:
+    def __init__(
+        self, session: AsyncSession, memo: MemberMemo, memberships: MembershipCache
+    ) -> None:
         self._session = session
         self._memo = memo
+        self._memberships = memberships
 
     async def _member(self, key: MemberKey) -> Member | None:
         result = await self._session.execute(select(Member).where(is_member(key)))
@@ -101,6 +105,7 @@ class SqlMemberRepository:
     async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
         """One statement for the toggles and the communities of the member: `latest_for` then
         needs no query of its own."""
+        generation = self._memberships.generation()
         result = await self._session.execute(TOGGLES_AND_COMMUNITIES, member_params(key))
         records: list[ToggleRecord] = []
         joined: list[str] = []
@@ -110,6 +115,8 @@ class SqlMemberRepository:
             else:
                 joined.append(community)
         self._memo.communities[key] = sorted(joined)
+        if joined:
+            self._memberships.remember(key, joined, generation=generation)
         return records
 
     async def set_toggle(
@@ -132,6 +139,8 @@ class SqlMemberRepository:
         return await personal_data.traces(self._session, key)
 
     async def delete(self, key: MemberKey) -> int:
+        self._memberships.forget(key)
+        self._memo.deleted.add(key)
         # Claimed rows too: a worker holding one fails its fence and does not send it.
         deliveries = await self._session.execute(delete(Delivery).where(recipient_filter(key)))
         gone = int(getattr(deliveries, "rowcount", 0) or 0)
@@ -149,13 +158,15 @@ class SqlMemberRepository:
         return gone + counted + 1
 
     async def join_community(self, key: MemberKey, community: str) -> None:
-        """Remember that a known member used the bot in `community`; strangers stay unknown."""
-        known_member = select(col(Member.id), literal(community)).where(is_member(key))
-        await self._session.execute(
-            upsert(self._session, MemberCommunity)
-            .from_select(["member_id", "community"], known_member)
-            .on_conflict_do_nothing()
-        )
+        """Remember that a known member used the bot in `community`; strangers stay unknown.
+        No statement when this process has seen the membership lately (membership_cache.py)."""
+        if self._memberships.known(key, community):
+            return
+        generation = self._memberships.generation()
+        values = member_params(key) | {"community": community}
+        result = await self._session.execute(JOIN_KNOWN_MEMBER, values)
+        if result.first() is not None:
+            self._memo.joined.append((key, community, generation))
 
     async def communities(self, key: MemberKey) -> list[str]:
         result = await self._session.scalars(
@@ -252,8 +263,9 @@ class SqlFaqStatsRepository:
 class SqlUnitOfWork:
     """One session, one transaction. Driver errors surface as StorageError, rolled back.
 
-    `policy_cache` is shared by every unit of work of a process (see policy_cache.py); without
-    one, each unit of work reads the policy updates afresh.
+    `policy_cache` and `memberships` are shared by every unit of work of a process (see
+    policy_cache.py, membership_cache.py); without them, each unit of work reads the policy
+    updates afresh and writes every membership it is told of.
     """
 
     def __init__(
@@ -261,14 +273,16 @@ class SqlUnitOfWork:
         session_factory: async_sessionmaker[AsyncSession],
         *,
         policy_cache: PolicyCache | None = None,
+        memberships: MembershipCache | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._policy_cache = policy_cache or PolicyCache(ttl=0)
+        self._memberships = memberships or MembershipCache(ttl=0)
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         self._memo = MemberMemo()
-        self.members = SqlMemberRepository(self._session, self._memo)
+        self.members = SqlMemberRepository(self._session, self._memo, self._memberships)
         self.faq_stats = SqlFaqStatsRepository(self._session)
         self.policy = SqlPolicyUpdateRepository(self._session, self._policy_cache, self._memo)
         self.stats = SqlCommunityStats(self._session)
@@ -298,6 +312,8 @@ class SqlUnitOfWork:
             raise StorageError("the database could not complete the request", exc) from exc
 
     async def commit(self) -> None:
+        if not self._session.in_transaction():
+            return  # nothing was read or written (a membership already known, say)
         try:
             await self._session.commit()
         except BaseException as exc:
@@ -305,3 +321,9 @@ class SqlUnitOfWork:
                 raise StorageError("the database could not save the change", exc) from exc
             raise
         self._policy_cache.forget(self._memo.changed_policies)
+        for key in self._memo.deleted:
+            self._memberships.forget(key)
+        for key, community, generation in self._memo.joined:
+            self._memberships.remember(key, [community], generation=generation)
+        self._memo.deleted.clear()
+        self._memo.joined.clear()

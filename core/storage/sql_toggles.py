@@ -1,4 +1,5 @@
-"""The two statements behind every `status`, `done` and `undo`, built once.
+"""The statements behind every `status`, `done` and `undo` (and a Discord member's first
+command in a server), built once.
 
 Building a statement and its cache key on every call cost more CPU than SQLite took to run
 it, so these are module constants with bound parameters (`platform`, `workspace`, `user`
@@ -85,3 +86,14 @@ SET_KNOWN_MEMBERS_TOGGLE = text(
     bindparam("off", type_=Boolean),
     bindparam("at", type_=DateTime(timezone=True)),
 )
+
+# Record that a known member used the bot in `community`; a row comes back when the member is
+# known (whether the membership is new or not), none for a stranger, who stays unknown. The
+# no-op update, not DO NOTHING, is what makes the row come back for an existing membership.
+JOIN_KNOWN_MEMBER = text(
+    "INSERT INTO member_community (member_id, community) "
+    "SELECT id, :community FROM member "
+    "WHERE platform = :platform AND workspace = :workspace AND user_id = :user "
+    "ON CONFLICT (member_id, community) DO UPDATE SET community = excluded.community "
+    "RETURNING member_id"
+).bindparams(bindparam("community", type_=String))
