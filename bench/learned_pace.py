@@ -64,7 +64,7 @@ class LimitedPlatform:
     last: dt.datetime | None = None
 
     async def send_dm(
-        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str
+        self, workspace: str, user: str, reply: Reply, *, idempotency_key: str, resend: bool = False
     ) -> Sent:
         now = self.clock.now()
         self.calls += 1
@@ -82,7 +82,13 @@ class LimitedPlatform:
         return Sent(message_id=idempotency_key)
 
     async def send_to_channel(
-        self, workspace: str, channel: str, reply: Reply, *, idempotency_key: str
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        *,
+        idempotency_key: str,
+        resend: bool = False,
     ) -> Sent:
         return await self.send_dm(workspace, channel, reply, idempotency_key=idempotency_key)
 

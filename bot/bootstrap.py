@@ -42,6 +42,7 @@ from core.question_counts import QuestionCounts
 from core.service import Gigguard
 from core.services import Services
 from core.storage.language_cache import LanguageCache
+from core.storage.membership_cache import MembershipCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 
@@ -224,6 +225,7 @@ def _core(
             adapter_tables=ADAPTER_TABLES,
             policy_cache=policies,
             language_cache=languages,
+            memberships=MembershipCache(),
         ),
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
@@ -77,40 +78,66 @@ def load_pacing(path: Path = DEFAULT_FILE) -> Pacing:
 class LearnedPace:
     """A send rate learned from the platform's answers (one per workspace and method).
 
-    It starts at the published figure and, until the first 429, doubles after each success
-    (the start is far below what most workspaces allow). A 429 halves it and marks the rate it
-    came at as too fast: the limit is taken as 90% of that rate. Successes then climb back to
-    that limit in a few steps, and only after `PROBE_AFTER` successes in a row does the limit
-    itself creep up 5%, so a platform that allows more is found and one that does not answers
-    429 on about one call in `PROBE_AFTER`. Never above `ceiling` (the operator's cap).
+    It starts at the published figure and, until the first 429, quadruples after each success
+    (the start is far below what most workspaces allow, and every slow step costs time). A 429
+    says how many calls the platform let through: those accepted in the second before it. The
+    limit becomes 95% of that count per second, never more than 90% of the rate that drew the
+    429 (or half of it, when even the rate thought safe drew one). What the 429 says about
+    time, its Retry-After, only pauses the pacer (`Pacer.limited`): Slack rounds it up to whole
+    seconds, so it is a floor for the pause, not a measure of the rate.
+
+    Once a rate has held for `PROBE_AFTER` successes in a row it is the limit, and the pace
+    probes 5% above it, but never to within 2% of the lowest rate that drew a 429 (forgotten
+    after `FORGET_AFTER` successes in a row, so a platform that starts allowing more is found).
+    A platform that allows no more answers 429 about once per lowest-rate, not once per probe.
+    Never above `ceiling` (the operator's cap).
     """
 
-    PROBE_AFTER = 25
-    RECOVERY_STEPS = 4
+    PROBE_AFTER = 50
+    FORGET_AFTER = 1000
+    WINDOW = dt.timedelta(seconds=1)
 
     def __init__(self, start: float, *, ceiling: float | None = None) -> None:
         self._ceiling = ceiling
         self.rate = self._capped(start)
         self._limit: float | None = None  # unknown until the first 429
+        self._too_fast: float | None = None  # the lowest rate that drew a 429 lately
         self._streak = 0
+        self._accepted: deque[dt.datetime] = deque()  # successes within WINDOW of the last
 
     def _capped(self, rate: float) -> float:
         return min(rate, self._ceiling) if self._ceiling is not None else rate
 
-    def succeeded(self) -> None:
+    def succeeded(self, at: dt.datetime) -> None:
+        self._accepted.append(at)
+        while at - self._accepted[0] > self.WINDOW:
+            self._accepted.popleft()
         if self._limit is None:
-            self.rate = self._capped(self.rate * 2)
+            self.rate = self._capped(self.rate * 4)
             return
         self._streak += 1
-        if self._streak >= self.PROBE_AFTER and self.rate >= self._limit:
-            self._limit *= 1.05
-            self._streak = 0
-        self.rate = self._capped(min(self._limit, self.rate + self._limit / self.RECOVERY_STEPS))
+        if self._streak % self.FORGET_AFTER == 0:
+            self._too_fast = None
+        if self._streak % self.PROBE_AFTER == 0:
+            self._limit = max(self._limit, self.rate)
+            probe = self.rate * 1.05
+            if self._too_fast is None or probe < self._too_fast * 0.98:
+                self.rate = self._capped(probe)
 
-    def limited(self) -> None:
-        self._limit = self.rate * 0.9 if self._limit is None else min(self._limit, self.rate) * 0.9
-        self.rate = self._capped(self.rate / 2)
+    def limited(self, at: dt.datetime) -> dt.datetime | None:
+        """Learn from a 429 at `at`; return when the calls that overfilled the platform's window
+        have left it (None when the rate was one already trusted: someone else used the quota)."""
+        accepted = sum(1 for t in self._accepted if at - t <= self.WINDOW)
+        trusted = self._limit is not None and self.rate <= self._limit
+        bound = self.rate / 2 if trusted else self.rate * 0.9
+        limit = min(0.95 * accepted, bound) if accepted else bound
+        self._too_fast = min(self.rate, self._too_fast or self.rate)
+        self._limit = limit
+        self.rate = self._capped(limit)
         self._streak = 0
+        if trusted or not self._accepted:
+            return None
+        return self._accepted[-1] + self.WINDOW
 
 
 class Pacer:
@@ -140,14 +167,17 @@ class Pacer:
             await self._sleep((slot - now).total_seconds())
 
     def succeeded(self) -> None:
-        self.pace.succeeded()
+        self.pace.succeeded(self._clock.now())
 
     def limited(self, retry_after: float | None) -> None:
-        """A 429: slow down, and send nothing before the platform's Retry-After has passed."""
-        self.pace.limited()
+        """A 429: slow down, and send nothing before the platform's Retry-After has passed,
+        nor before a burst that overfilled its window has left it (a fractional retry_after
+        only says when the oldest call leaves)."""
+        now = self._clock.now()
+        resumes = [self.pace.limited(now), self._resume]
         if retry_after is not None:
-            resume = self._clock.now() + dt.timedelta(seconds=retry_after)
-            self._resume = max(resume, self._resume) if self._resume else resume
+            resumes.append(now + dt.timedelta(seconds=retry_after))
+        self._resume = max((r for r in resumes if r is not None), default=None)
 
 
 class PaceBook:

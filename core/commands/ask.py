@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,7 +103,7 @@ async def ask(ctx: CommandContext, args: str) -> Reply:
     if question in ctx.knowledge.topics:  # a "More" or "Did you mean" button
         exact = FaqMatch(kind=MatchKind.ANSWER, topic=question, confidence=1.0)
         return compose_answer(ctx.knowledge, exact, with_details=True, community=community)
-    found = ctx.services.faq.match(question)
+    found = await asyncio.to_thread(ctx.services.faq.match, question)  # CPU, off the event loop
     if found.kind is MatchKind.DECLINE:
         ctx.services.metrics.count(FAQ_DECLINES, platform=key.platform)
     if found.kind is not MatchKind.GREETING:  # counted in memory, written in batches

@@ -17,3 +17,8 @@ class MemberMemo:
     # Members whose language this unit of work set or deleted: forgotten by the language cache
     # once committed.
     changed_languages: set[MemberKey] = field(default_factory=set)
+    # Memberships this unit of work wrote, with the membership cache's generation when each
+    # was written: remembered by the cache once the change is committed.
+    joined: list[tuple[MemberKey, str, int]] = field(default_factory=list)
+    # Members this unit of work deleted: forgotten by the membership cache (again) on commit.
+    deleted: set[MemberKey] = field(default_factory=set)

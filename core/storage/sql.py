@@ -5,19 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from sqlalchemy import (
-    Boolean,
-    DateTime,
-    String,
-    cast,
     delete,
     func,
-    literal,
-    null,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,6 +23,7 @@ from core.storage import personal_data
 from core.storage.community import in_community, is_member
 from core.storage.driver_errors import is_driver_error
 from core.storage.language_cache import LanguageCache
+from core.storage.membership_cache import MembershipCache
 from core.storage.memo import MemberMemo
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql_dashboard import SqlDashboardLogins
@@ -42,6 +36,12 @@ from core.storage.sql_inbox import SqlFeedbackRepository, SqlInboxRepository
 from core.storage.sql_outbox import SqlOutboxRepository
 from core.storage.sql_policy import SqlPolicyUpdateRepository, current_off, superseded
 from core.storage.sql_stats import SqlCommunityStats
+from core.storage.sql_toggles import (
+    JOIN_KNOWN_MEMBER,
+    SET_KNOWN_MEMBERS_TOGGLE,
+    TOGGLES_AND_COMMUNITIES,
+    member_params,
+)
 from core.storage.sql_welcome import SqlWelcomeRepository
 from core.storage.tables import (
     Delivery,
@@ -64,14 +64,6 @@ def _sortable(key: TopicKey) -> tuple[str, str, str]:
     return platform, workspace, topic or DECLINED_TOPIC
 
 
-def _replace_toggle(insert: Any) -> Any:
-    """On a toggle already recorded, the new state and time replace the old."""
-    return insert.on_conflict_do_update(
-        index_elements=["member_id", "marketplace", "toggle"],
-        set_={"off": insert.excluded.off, "recorded_at": insert.excluded.recorded_at},
-    )
-
-
 class SqlMemberRepository:
     def __init__(
         self,
@@ -79,11 +71,13 @@ class SqlMemberRepository:
         memo: MemberMemo,
         languages: LanguageCache,
         adapter_tables: Sequence[personal_data.AdapterTable],
+        memberships: MembershipCache,
     ) -> None:
         self._session = session
         self._memo = memo
         self._languages = languages
         self._adapter_tables = adapter_tables
+        self._memberships = memberships
 
     async def _member(self, key: MemberKey) -> Member | None:
         result = await self._session.execute(select(Member).where(is_member(key)))
@@ -121,30 +115,9 @@ class SqlMemberRepository:
 
     async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
         """One statement for the toggles and the communities of the member: `latest_for` then
-        needs no query of its own (plain columns, not ORM objects: this runs on every status)."""
-        toggles = (
-            select(
-                col(ToggleStatus.marketplace),
-                col(ToggleStatus.toggle),
-                col(ToggleStatus.off),
-                col(ToggleStatus.recorded_at),
-                cast(null(), String).label("community"),
-            )
-            .join(Member)
-            .where(is_member(key))
-        )
-        communities = (
-            select(
-                cast(null(), String),
-                cast(null(), String),
-                cast(null(), Boolean),
-                cast(null(), DateTime(timezone=True)),
-                col(MemberCommunity.community),
-            )
-            .join(Member)
-            .where(is_member(key))
-        )
-        result = await self._session.execute(union_all(toggles, communities))
+        needs no query of its own."""
+        generation = self._memberships.generation()
+        result = await self._session.execute(TOGGLES_AND_COMMUNITIES, member_params(key))
         records: list[ToggleRecord] = []
         joined: list[str] = []
         for marketplace, toggle, off, at, community in result.tuples():
@@ -153,32 +126,32 @@ class SqlMemberRepository:
             else:
                 joined.append(community)
         self._memo.communities[key] = sorted(joined)
+        if joined:
+            self._memberships.remember(key, joined, generation=generation)
         return records
 
     async def set_toggle(
         self, key: MemberKey, *, marketplace: str, toggle: str, off: bool, at: dt.datetime
     ) -> None:
         """One statement for a known member; a new one is created first (two more)."""
-        columns = ["member_id", "marketplace", "toggle", "off", "recorded_at"]
-        known = select(
-            col(Member.id),
-            literal(marketplace, String),
-            literal(toggle, String),
-            literal(off, Boolean),
-            literal(at, DateTime(timezone=True)),
-        ).where(is_member(key))
-        insert = upsert(self._session, ToggleStatus)
-        result = await self._session.execute(_replace_toggle(insert.from_select(columns, known)))
+        values = member_params(key) | {
+            "marketplace": marketplace,
+            "toggle": toggle,
+            "off": off,
+            "at": at,
+        }
+        result = await self._session.execute(SET_KNOWN_MEMBERS_TOGGLE, values)
         if getattr(result, "rowcount", 0):
             return
-        member_id = await self._member_id(key, at)
-        values = {"marketplace": marketplace, "toggle": toggle, "off": off, "recorded_at": at}
-        await self._session.execute(_replace_toggle(insert.values(member_id=member_id, **values)))
+        await self._member_id(key, at)
+        await self._session.execute(SET_KNOWN_MEMBERS_TOGGLE, values)
 
     async def traces(self, key: MemberKey) -> MemberTraces:
         return await personal_data.traces(self._session, key, self._adapter_tables)
 
     async def delete(self, key: MemberKey) -> int:
+        self._memberships.forget(key)
+        self._memo.deleted.add(key)
         # Claimed rows too: a worker holding one fails its fence and does not send it.
         deliveries = await self._session.execute(delete(Delivery).where(recipient_filter(key)))
         gone = int(getattr(deliveries, "rowcount", 0) or 0)
@@ -197,13 +170,15 @@ class SqlMemberRepository:
         return gone + counted + 1
 
     async def join_community(self, key: MemberKey, community: str) -> None:
-        """Remember that a known member used the bot in `community`; strangers stay unknown."""
-        known_member = select(col(Member.id), literal(community)).where(is_member(key))
-        await self._session.execute(
-            upsert(self._session, MemberCommunity)
-            .from_select(["member_id", "community"], known_member)
-            .on_conflict_do_nothing()
-        )
+        """Remember that a known member used the bot in `community`; strangers stay unknown.
+        No statement when this process has seen the membership lately (membership_cache.py)."""
+        if self._memberships.known(key, community):
+            return
+        generation = self._memberships.generation()
+        values = member_params(key) | {"community": community}
+        result = await self._session.execute(JOIN_KNOWN_MEMBER, values)
+        if result.first() is not None:
+            self._memo.joined.append((key, community, generation))
 
     async def communities(self, key: MemberKey) -> list[str]:
         result = await self._session.scalars(
@@ -310,10 +285,11 @@ class SqlFaqStatsRepository:
 class SqlUnitOfWork:
     """One session, one transaction. Driver errors surface as StorageError, rolled back.
 
-    `policy_cache` and `language_cache` are shared by every unit of work of a process (see
-    policy_cache.py, language_cache.py); without them, each unit of work reads afresh.
-    `adapter_tables` are the adapters' own tables that name members (personal_data.py), for
-    `my-data` and `forget-me`.
+    `policy_cache`, `language_cache` and `memberships` are shared by every unit of work of a
+    process (see policy_cache.py, language_cache.py, membership_cache.py); without them, each
+    unit of work reads the policy updates and languages afresh and writes every membership it
+    is told of. `adapter_tables` are the adapters' own tables that name members
+    (personal_data.py), for `my-data` and `forget-me`.
     """
 
     def __init__(
@@ -323,17 +299,19 @@ class SqlUnitOfWork:
         adapter_tables: Sequence[personal_data.AdapterTable],
         policy_cache: PolicyCache | None = None,
         language_cache: LanguageCache | None = None,
+        memberships: MembershipCache | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._adapter_tables = tuple(adapter_tables)
         self._policy_cache = policy_cache or PolicyCache(ttl=0)
         self._language_cache = language_cache or LanguageCache(ttl=0)
+        self._memberships = memberships or MembershipCache(ttl=0)
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         self._memo = MemberMemo()
         self.members = SqlMemberRepository(
-            self._session, self._memo, self._language_cache, self._adapter_tables
+            self._session, self._memo, self._language_cache, self._adapter_tables, self._memberships
         )
         self.faq_stats = SqlFaqStatsRepository(self._session)
         self.policy = SqlPolicyUpdateRepository(self._session, self._policy_cache, self._memo)
@@ -367,6 +345,8 @@ class SqlUnitOfWork:
             raise StorageError("the database could not complete the request", exc) from exc
 
     async def commit(self) -> None:
+        if not self._session.in_transaction():
+            return  # nothing was read or written (a membership already known, say)
         try:
             await self._session.commit()
         except BaseException as exc:
@@ -375,3 +355,9 @@ class SqlUnitOfWork:
             raise
         self._policy_cache.forget(self._memo.changed_policies)
         self._language_cache.forget(self._memo.changed_languages)
+        for key in self._memo.deleted:
+            self._memberships.forget(key)
+        for key, community, generation in self._memo.joined:
+            self._memberships.remember(key, [community], generation=generation)
+        self._memo.deleted.clear()
+        self._memo.joined.clear()

@@ -66,8 +66,8 @@ async def test_preview_confirm_progress_and_report(
     assert isinstance(dm.blocks[0], Section)
     assert dm.blocks[0].text == "Please switch your toggles off everyone"  # no ping
     assert [b.command for b in dm.buttons] == ["mute"]
-    # Paced from the published 0.8/s, learning: after one success 1.6/s, so 0.625 s apart.
-    assert slack.sent[1].at - slack.sent[0].at == dt.timedelta(seconds=0.625)
+    # Paced from the published 0.8/s, learning: after one success 3.2/s, so 0.3125 s apart.
+    assert slack.sent[1].at - slack.sent[0].at == dt.timedelta(seconds=0.3125)
     report = await mod(app, "broadcasts")
     assert "4/4" in report and "finished 1, muted 1" in report
     assert "done" in report

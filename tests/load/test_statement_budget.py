@@ -22,6 +22,7 @@ from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
 from core.storage.language_cache import LanguageCache
+from core.storage.membership_cache import MembershipCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 from tests.fakes import FixedFaq, ManualClock
@@ -44,9 +45,12 @@ class Counted:
     def _commit(self, *_: object) -> None:
         self.commits += 1
 
-    async def of(self, core: Gigguard, text: str, who: MemberKey = ALICE) -> tuple[int, int]:
+    async def of(
+        self, core: Gigguard, text: str, who: MemberKey = ALICE, server: str | None = None
+    ) -> tuple[int, int]:
         before = (self.statements, self.commits)
-        reply = await core.handle(Request(Actor(who, is_moderator=who == MOD), text))
+        actor = Actor(who, is_moderator=who == MOD, community=server)
+        reply = await core.handle(Request(actor, text))
         assert "couldn't" not in render_plain(reply)
         return self.statements - before[0], self.commits - before[1]
 
@@ -66,6 +70,7 @@ def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
         adapter_tables=ADAPTER_TABLES,
         policy_cache=PolicyCache(ttl=3600),
         language_cache=LanguageCache(ttl=3600),
+        memberships=MembershipCache(ttl=3600),
     )
     return Gigguard(
         make_services(
@@ -90,6 +95,17 @@ async def test_statements_per_command(core: Gigguard, engine: AsyncEngine) -> No
     before = count.statements
     assert await core.services.question_counts.flush(core.services.uow) == 2
     assert count.statements - before == 1  # every pending count in one statement
+
+
+async def test_commands_in_a_discord_server(core: Gigguard, engine: AsyncEngine) -> None:
+    count = Counted(engine)
+    bob = MemberKey("discord", "global", "bob")
+    # A new member: created, toggle recorded, read back; then the membership, once.
+    assert await count.of(core, "done communications", bob, "G1") == (6, 2)
+    assert await count.of(core, "status", bob, "G1") == (2, 0)  # + G1's policy updates, cached
+    assert await count.of(core, "status", bob, "G1") == (1, 0)  # the same as outside a server
+    assert await count.of(core, "done work-product", bob, "G1") == (2, 1)
+    assert await count.of(core, "ask what changed", bob, "G1") == (0, 0)
 
 
 async def test_a_policy_update_recorded_here_is_seen_at_once(

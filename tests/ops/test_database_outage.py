@@ -21,53 +21,11 @@ from pathlib import Path
 import pytest
 
 from tests import postgres
+from tests.tcp_proxy import TcpProxy
 
 HANG_GUARD = 300.0
 STORAGE_MESSAGE = "Sorry, I couldn't save or read that just now"
 POLLERS = ("knowledge reload", "delivery worker")
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to the real server until cut; restored on the same port."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self._target = (target_host, target_port)
-        self._server: asyncio.Server | None = None
-        self._pipes: set[asyncio.StreamWriter] = set()
-        self.port = 0
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._connect, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def cut(self) -> None:
-        """Refuse new connections and drop the open ones."""
-        assert self._server is not None
-        self._server.close()
-        for writer in list(self._pipes):
-            writer.transport.abort()
-        await self._server.wait_closed()
-        self._server = None
-
-    async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self._target)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._pipes |= {writer, up_writer}
-        await asyncio.gather(
-            self._pump(reader, up_writer), self._pump(up_reader, writer), return_exceptions=True
-        )
-
-    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-        try:
-            while data := await source.read(65536):
-                sink.write(data)
-                await sink.drain()
-        finally:
-            self._pipes.discard(sink)
-            sink.transport.abort()
 
 
 class Lines:
