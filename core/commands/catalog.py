@@ -128,13 +128,9 @@ def build_registry(knowledge: Knowledge) -> Registry:
             Argument(
                 "marketplace-and-note",
                 msg("arg_policy_update"),
-                required=True,
                 shape=msg("shape_policy_update"),
             ),
             moderator_only=True,
-        ),
-        CommandSpec(
-            "policy-updates", msg("help_policy_updates"), policy.policy_updates, moderator_only=True
         ),
         CommandSpec(
             "broadcast",

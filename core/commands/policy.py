@@ -1,4 +1,4 @@
-"""`policy-update` and `policy-updates` (moderators): record that a marketplace changed its policy.
+"""`policy-update` (moderators): record that a marketplace changed its policy.
 
 Members who recorded a toggle before the update see it as "re-check needed" and count as
 pending for broadcasts until they record it again; the reply offers a one-click nudge.
@@ -78,7 +78,10 @@ async def record(
 
 
 async def policy_update(ctx: CommandContext, args: str) -> Reply:
-    """`<marketplace> [[source] <url>] <note>`: a leading URL is the source (the README's form)."""
+    """`<marketplace> [[source] <url>] <note>`: a leading URL is the source (the README's form).
+    Without arguments: the updates recorded in this community."""
+    if not args.strip():
+        return await _recorded(ctx)
     words = args.split()
     if len(words) < 2:
         raise UserInputError(ctx.msg("policy_update_usage"))
@@ -97,13 +100,13 @@ async def policy_update(ctx: CommandContext, args: str) -> Reply:
         marketplace=guide.name,
         date=ctx.knowledge.day(ctx.now().date()),
     )
-    buttons = [Button(ctx.msg("button_policy_updates"), "policy-updates")]
+    buttons = [Button(ctx.msg("button_policy_updates"), "policy-update")]
     if guide.toggles:
         buttons.insert(0, _nudge(ctx, guide.name))
     return Reply(blocks=(Section(text),), buttons=tuple(buttons))
 
 
-async def policy_updates(ctx: CommandContext, args: str) -> Reply:
+async def _recorded(ctx: CommandContext) -> Reply:
     actor = ctx.request.actor
     async with ctx.services.uow() as uow:
         found = await uow.policy.recent(

@@ -49,6 +49,9 @@ _DAILY = {"day", "daily", "everyday"}
 _WORKDAYS = {"weekday", "weekdays"}
 _SCHEDULE = re.compile(r"^(?:every\s+)?(?P<day>[a-z]+)(?:\s+at)?\s+(?P<clock>.+)$")
 _CLOCK_WORDS = re.compile(r"\d|noon|midnight|morning|evening|afternoon|night", re.IGNORECASE)
+# "at 9" is an hour to a person; dateparser reads a bare number after "at" as nothing (and keeps
+# the current time of day), so it is given as "at 9:00" first.
+_BARE_HOUR = re.compile(r"\bat\s+(\d{1,2})\b(?!\s*(?::|\.\d|am|pm|a\.m|p\.m|h\b))", re.IGNORECASE)
 
 
 class TimeError(GigguardError):
@@ -128,7 +131,7 @@ def parse_when(text: str, *, now: dt.datetime, timezone: str | None) -> dt.datet
     tz = zone(timezone)
     local_now = now.astimezone(tz)
     parsed = dateparser.parse(
-        text,
+        _BARE_HOUR.sub(r"at \1:00", text),
         languages=["en"],
         settings={
             "PREFER_DATES_FROM": "future",

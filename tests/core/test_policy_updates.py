@@ -61,7 +61,7 @@ async def test_a_toggle_recorded_before_an_update_needs_a_recheck(
     assert "Policy update #1 recorded for Upwork on 2026-11-27" in render_plain(reply)
     nudge, listing = reply.buttons
     assert nudge.command.startswith("broadcast dm pending: Upwork changed its AI policy")
-    assert listing.command == "policy-updates"
+    assert listing.command == "policy-update"
 
     items = upwork(await run(core, "status")).items
     assert not any(i.done for i in items)
@@ -106,7 +106,7 @@ async def test_bad_policy_updates_are_refused(core: Gigguard, args: str, expecte
     reply = render_plain(await run(core, f"policy-update {args}", who=MOD, moderator=True))
     assert expected in reply
     assert "No policy updates" in render_plain(
-        await run(core, "policy-updates", who=MOD, moderator=True)
+        await run(core, "policy-update", who=MOD, moderator=True)
     )
 
 
@@ -117,7 +117,7 @@ async def test_the_note_is_neutralised_and_listed(core: Gigguard) -> None:
         who=MOD,
         moderator=True,
     )
-    listing = render_plain(await run(core, "policy-updates", who=MOD, moderator=True))
+    listing = render_plain(await run(core, "policy-update", who=MOD, moderator=True))
     assert "New toggle x" in listing
     for raw in ("<!channel>", "@everyone", "*New*", "<@U1>", "`"):
         assert raw not in listing

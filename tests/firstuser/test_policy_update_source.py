@@ -14,7 +14,7 @@ URL = "https://support.upwork.com/hc/en-us/articles/ai-preferences"
 async def test_a_leading_url_is_the_source(app: App) -> None:
     await say(app.core, MOD, f"policy-update upwork {URL} Fourth toggle added", moderator=True)
     await say(app.core, MOD, f"policy-update upwork source {URL} Renamed", moderator=True)
-    reply = await say(app.core, MOD, "policy-updates", moderator=True)
+    reply = await say(app.core, MOD, "policy-update", moderator=True)
     [table] = [b for b in reply.blocks if isinstance(b, Table)]
     notes = {str(row[2]): str(row[3]) for row in table.rows}
     assert notes == {"Fourth toggle added": URL, "Renamed": URL}

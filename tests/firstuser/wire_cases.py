@@ -48,7 +48,7 @@ CASES = [
     WireCase(
         "policy-update-url-is-the-source",
         steps=((f"policy-update upwork {NOTE_URL} A fourth toggle was added", MODERATOR),),
-        command=("policy-updates", MODERATOR),
+        command=("policy-update", MODERATOR),
         shows=(NOTE_URL, "A fourth toggle was added"),
         never=(re.escape(f"{NOTE_URL} A fourth"), r"What changed.*\n.*\|\s*-\s*$"),
     ),
