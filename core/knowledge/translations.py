@@ -62,7 +62,7 @@ def _ids(
 Message = str | dict[str, str]  # one text, or plural forms by CLDR category
 
 
-def _placeholders(text: Message) -> set[str]:
+def message_placeholders(text: Message) -> set[str]:
     """A message's placeholders; for plural forms, those of every form together."""
     forms = [text] if isinstance(text, str) else list(text.values())
     return {name for form in forms for name in placeholders(form)}
@@ -91,7 +91,7 @@ def _messages(english: Knowledge, directory: Path, gaps: Gaps) -> dict[str, Mess
     for key, text in raw.items():
         if key not in english.messages:
             continue
-        want, got = _placeholders(english.messages[key]), _placeholders(text)
+        want, got = message_placeholders(english.messages[key]), message_placeholders(text)
         if want != got:
             gaps.add(
                 "messages.yaml",
@@ -194,7 +194,11 @@ def _clause(english: Clause, directory: Path, gaps: Gaps) -> Clause:
     if not path.exists():
         gaps.add("clause.yaml", "file is missing")
         return english
-    return english.model_copy(update=validate(ClauseWords, read_yaml(path), path).model_dump())
+    words = validate(ClauseWords, read_yaml(path), path)
+    # The validated voices themselves: a model_dump would leave them plain dicts.
+    return english.model_copy(
+        update={"title": words.title, "seller": words.seller, "buyer": words.buyer}
+    )
 
 
 def translate(english: Knowledge, directory: Path, language: str) -> tuple[Knowledge, list[str]]:

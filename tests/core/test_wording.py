@@ -16,13 +16,12 @@ from core.identity import MemberKey
 from core.knowledge import KnowledgeError, load_knowledge
 from core.knowledge.loader import DEFAULT_DIR
 from core.knowledge.plurals import category
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import CodeBlock, Reply, Section
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
-from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 ALICE = MemberKey("console", "local", "alice")
 PLURAL_IN_BRACKETS = re.compile(r"\w\((?:s|es|ies)\)")
@@ -39,13 +38,11 @@ def knowledge_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def core(clock: ManualClock) -> Gigguard:
     return Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=partial(InMemoryUnitOfWork, InMemoryStore()),
             faq=FixedFaq(),
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 
