@@ -130,10 +130,14 @@ class Gigguard:
 
     def _language(self, request: Request) -> str:
         """The language to answer in before the member's own choice is known."""
+        # Text typed as a command ("/optout stauts") says nothing about the member's language.
+        typed_as_text = request.origin is Origin.DM_TEXT
+        if typed_as_text and self.registry.slash_line(request.text.strip()) is not None:
+            typed_as_text = False
         return choose(
             stored=None,
             platform_locale=request.actor.locale,
-            dm_text=request.text if request.origin is Origin.DM_TEXT else None,
+            dm_text=request.text if typed_as_text else None,
             default=self.services.default_language,
         )
 

@@ -31,7 +31,7 @@ def expected_replies(language: str) -> list[Expected]:
         ("status", lambda k: k.message("checklist_title", marketplace="Upwork")),
         ("done communications", lambda k: k.message("recorded_off", toggles="", date="")[:10]),
         ("guide", lambda k: k.message("guide_title", marketplace="Upwork")),
-        ("clause", lambda k: _start(k.clause.text)),
+        ("clause", lambda k: _start(k.clause.seller.text)),
         ("help", lambda k: _start(k.message("help_intro"))),
         (f"ask {topic}", lambda k: _start(k.topics[topic].answer)),
     ]
@@ -51,6 +51,6 @@ def language_phrases(language: str) -> list[str]:
     local = load_knowledge().in_language(language)
     return [
         *(_start(t.answer) for t in local.topics.values()),
-        _start(local.message("decline", topics="")),
+        _start(local.message("decline_short")),
         _start(local.message("greeting")),
     ]

@@ -13,12 +13,11 @@ from core.commands import moderation
 from core.faq.engine import FaqMatch, MatchKind
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.replies import Attachment
 from core.requests import Actor, Request
 from core.service import Gigguard
-from core.services import Services
 from tests.fakes import InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 MOD = MemberKey("slack", "T1", "UMOD")
 
@@ -36,13 +35,11 @@ class ThreadNotingFaq:
 
 def build(faq: ThreadNotingFaq) -> Gigguard:
     return Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=partial(InMemoryUnitOfWork, InMemoryStore()),
             faq=faq,
             clock=ManualClock(),
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 

@@ -12,13 +12,12 @@ import pytest
 
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.replies import Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
-from core.services import Services
 from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
+from tests.services import make_services
 
 MOD = MemberKey("slack", "T1", "UMOD")
 
@@ -26,13 +25,11 @@ MOD = MemberKey("slack", "T1", "UMOD")
 @pytest.fixture
 def core(clock: ManualClock) -> Gigguard:
     return Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=partial(InMemoryUnitOfWork, InMemoryStore()),
             faq=FixedFaq(),
             clock=clock,
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 

@@ -100,8 +100,9 @@ async def test_statements_per_command(core: Gigguard, engine: AsyncEngine) -> No
 async def test_commands_in_a_discord_server(core: Gigguard, engine: AsyncEngine) -> None:
     count = Counted(engine)
     bob = MemberKey("discord", "global", "bob")
-    # A new member: created, toggle recorded, read back; then the membership, once.
-    assert await count.of(core, "done communications", bob, "G1") == (6, 2)
+    # A new member: their language, created, toggle recorded, read back; then the membership,
+    # once.
+    assert await count.of(core, "done communications", bob, "G1") == (7, 2)
     assert await count.of(core, "status", bob, "G1") == (2, 0)  # + G1's policy updates, cached
     assert await count.of(core, "status", bob, "G1") == (1, 0)  # the same as outside a server
     assert await count.of(core, "done work-product", bob, "G1") == (2, 1)

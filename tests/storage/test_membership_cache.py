@@ -10,18 +10,18 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bootstrap import ADAPTER_TABLES
 from bot.database import create_engine, session_factory
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
-from core.pacing import PaceBook, load_pacing
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
-from core.services import Services
 from core.storage.membership_cache import MembershipCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 from tests.fakes import FixedFaq, ManualClock
+from tests.services import make_services
 
 SERVER = "G1"
 BOB = MemberKey("discord", "global", "bob")
@@ -61,17 +61,16 @@ def process(engine: AsyncEngine, seconds: Seconds) -> Gigguard:
     uow = partial(
         SqlUnitOfWork,
         session_factory(engine),
+        adapter_tables=ADAPTER_TABLES,
         policy_cache=PolicyCache(ttl=3600),
         memberships=MembershipCache(ttl=TTL, now=seconds),
     )
     return Gigguard(
-        Services(
+        make_services(
             knowledge=load_knowledge(),
             uow=uow,
             faq=FixedFaq(),
             clock=ManualClock(),
-            pacing=load_pacing(),
-            paces=PaceBook.published_figures(),
         )
     )
 

@@ -50,7 +50,7 @@ async def test_on_a_new_member_gets_one_dm_with_checklist_guide_and_source(
     (dm,) = messenger.to(NEWCOMER.user)
     text = render_plain(dm.reply)
     assert "Since January 5, 2026 every Upwork account is opted into AI training" in text
-    assert "Communications Data" in text and "Source:" in text
+    assert "Communications Data" in text and "Last checked" in text
     commands = [b.command for b in dm.reply.buttons] + [
         item.button.command
         for block in dm.reply.blocks
