@@ -23,27 +23,6 @@ ALICE = MemberKey("console", "w1", "alice")
 TOGGLES = ("communications", "work-product", "other-platform")
 
 
-@pytest.fixture
-def store() -> InMemoryStore:
-    return InMemoryStore()
-
-
-@pytest.fixture
-def faq() -> FixedFaq:
-    return FixedFaq()
-
-
-@pytest.fixture
-def core(store: InMemoryStore, faq: FixedFaq, clock: ManualClock) -> Gigguard:
-    services = make_services(
-        knowledge=load_knowledge(),
-        uow=partial(InMemoryUnitOfWork, store),
-        faq=faq,
-        clock=clock,
-    )
-    return Gigguard(services)
-
-
 async def run(
     core: Gigguard,
     text: str,

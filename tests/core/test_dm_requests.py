@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,30 +15,11 @@ from core.replies import Reply
 from core.requests import Actor, Origin, Place, Request
 from core.service import Gigguard
 from core.toggle_words import ToggleWords, ToggleWordsError
-from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
-from tests.services import make_services
+from tests.fakes import FixedFaq, InMemoryStore
 
 ALICE = MemberKey("console", "w1", "alice")
 # What the held-out set (written by someone who never saw the code) reached; a floor.
 HELDOUT_FLOOR = 1.0
-
-
-@pytest.fixture
-def store() -> InMemoryStore:
-    return InMemoryStore()
-
-
-@pytest.fixture
-def faq() -> FixedFaq:
-    return FixedFaq()
-
-
-@pytest.fixture
-def core(store: InMemoryStore, faq: FixedFaq, clock: ManualClock) -> Gigguard:
-    services = make_services(
-        knowledge=load_knowledge(), uow=partial(InMemoryUnitOfWork, store), faq=faq, clock=clock
-    )
-    return Gigguard(services)
 
 
 async def dm(core: Gigguard, text: str, origin: Origin = Origin.DM_TEXT) -> Reply:

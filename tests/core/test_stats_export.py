@@ -6,32 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import partial
 
 import pytest
 
 from core.identity import MemberKey
-from core.knowledge import load_knowledge
 from core.render_text import render_plain
 from core.replies import Reply, Table
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
-from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
-from tests.services import make_services
 
 MOD = MemberKey("slack", "T1", "UMOD")
-
-
-@pytest.fixture
-def core(clock: ManualClock) -> Gigguard:
-    return Gigguard(
-        make_services(
-            knowledge=load_knowledge(),
-            uow=partial(InMemoryUnitOfWork, InMemoryStore()),
-            faq=FixedFaq(),
-            clock=clock,
-        )
-    )
 
 
 async def run(core: Gigguard, who: MemberKey, text: str, moderator: bool = False) -> Reply:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,6 @@ from core.render_text import render_plain
 from core.replies import CodeBlock, Reply, Section
 from core.requests import Actor, Place, Request
 from core.service import Gigguard
-from tests.fakes import FixedFaq, InMemoryStore, InMemoryUnitOfWork, ManualClock
-from tests.services import make_services
 
 ALICE = MemberKey("console", "local", "alice")
 PLURAL_IN_BRACKETS = re.compile(r"\w\((?:s|es|ies)\)")
@@ -33,18 +30,6 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_DIR, target)
     return target
-
-
-@pytest.fixture
-def core(clock: ManualClock) -> Gigguard:
-    return Gigguard(
-        make_services(
-            knowledge=load_knowledge(),
-            uow=partial(InMemoryUnitOfWork, InMemoryStore()),
-            faq=FixedFaq(),
-            clock=clock,
-        )
-    )
 
 
 async def run(core: Gigguard, text: str, *, moderator: bool = False) -> Reply:

@@ -6,12 +6,10 @@ next worker takes the rest at once instead of waiting for leases to run out.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from sqlalchemy import insert, text
@@ -21,6 +19,7 @@ from bot.settings import Settings
 from core.identity import MemberKey
 from core.storage.tables import Member
 from tests.fake_messenger import say
+from tests.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 MOD = MemberKey("console", "local", "mod")
@@ -61,11 +60,12 @@ async def test_sigterm_finishes_in_flight_and_releases_the_rest(
         cwd=tmp_path,
     )
     try:
-        deadline = time.monotonic() + HANG_GUARD
-        while await count("status = 'sent'") < 50:
-            assert time.monotonic() < deadline, "the worker never got going"
+
+        async def under_way() -> bool:
             assert process.poll() is None, "gigguard run exited early"
-            await asyncio.sleep(0.05)
+            return await count("status = 'sent'") >= 50
+
+        await until(under_way, what="the worker to send 50 DMs", timeout=HANG_GUARD, every=0.05)
         process.send_signal(signal.SIGTERM)
         returncode = process.wait(timeout=HANG_GUARD)
     finally:
