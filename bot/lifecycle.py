@@ -50,7 +50,7 @@ async def run_until_stopped(
         if winding:
             _, late = await asyncio.wait(winding, timeout=grace_seconds)
             if late:
-                log.warning("shutdown: %d task(s) busy after %.0f s", len(late), grace_seconds)
+                log.warning("shutdown: tasks still busy after %.0f s: %d", grace_seconds, len(late))
     finally:
         for sig in STOP_SIGNALS:
             with contextlib.suppress(NotImplementedError):

@@ -37,7 +37,7 @@ class Outage:
     def succeeded(self) -> None:
         if self.failures:
             self._log.warning(
-                "%s: database is back after %d failed attempt(s)", self._task, self.failures
+                "%s: database is back (failed attempts: %d)", self._task, self.failures
             )
         self.failures = 0
 

@@ -17,6 +17,7 @@ from core.delivery.when import (
     utc_offset,
 )
 from core.errors import UserInputError
+from core.member_zone import member_zone
 from core.replies import Button, ButtonStyle, Reply, Section, Table
 from core.text import quote
 
@@ -25,10 +26,8 @@ CANCEL = "cancel"
 _FILLER = re.compile(r"^(me|to|at|on)\s+", re.IGNORECASE)
 
 
-async def member_zone(ctx: CommandContext) -> str | None:
-    async with ctx.services.uow() as uow:
-        profile = await uow.members.profile(ctx.request.actor.key)
-    return profile.timezone if profile else None
+async def _zone(ctx: CommandContext) -> str | None:
+    return await member_zone(ctx.services, ctx.request.actor.key)
 
 
 def when_error(ctx: CommandContext, exc: TimeError) -> UserInputError:
@@ -43,7 +42,7 @@ async def remind(ctx: CommandContext, args: str) -> Reply:
     text = _FILLER.sub("", args.strip())
     if not text:
         raise UserInputError(ctx.msg("when_missing"))
-    timezone = await member_zone(ctx)
+    timezone = await _zone(ctx)
     now = ctx.now()
     try:
         due = parse_when(text, now=now, timezone=timezone)
@@ -81,7 +80,7 @@ async def reminders(ctx: CommandContext, args: str) -> Reply:
         return _reply(ctx.msg(name, id=reminder_id))
     if action:
         raise UserInputError(ctx.msg("reminders_usage"))
-    timezone = await member_zone(ctx)
+    timezone = await _zone(ctx)
     async with ctx.services.uow() as uow:
         upcoming = await uow.reminders.for_member(key, pending_only=True)
     if not upcoming:
@@ -112,7 +111,7 @@ async def snooze(ctx: CommandContext, args: str) -> Reply:
     if choice not in SNOOZES:
         raise UserInputError(ctx.msg("snooze_usage", valid="|".join(SNOOZES)))
     key = ctx.request.actor.key
-    timezone = await member_zone(ctx)
+    timezone = await _zone(ctx)
     async with ctx.services.uow() as uow:
         mine = {r.id: r for r in await uow.reminders.for_member(key, pending_only=False)}
         if reminder_id not in mine:
@@ -128,7 +127,7 @@ async def snooze(ctx: CommandContext, args: str) -> Reply:
 async def tz(ctx: CommandContext, args: str) -> Reply:
     given = args.strip()
     if not given:
-        current = await member_zone(ctx)
+        current = await _zone(ctx)
         return _reply(ctx.msg("tz_current", zone=current or "UTC"))
     name = resolve_zone(given)
     region = region_zone(given)

@@ -22,7 +22,7 @@ from core.delivery.when import (
     shortest_gap,
 )
 from core.errors import UserInputError
-from core.identity import MemberKey
+from core.member_zone import member_zone
 from core.outbox import Audience, Broadcast, BroadcastState, NewBroadcast, Report, Target
 from core.progress import finished_toggles
 from core.requests import Actor
@@ -59,14 +59,6 @@ class Preview:
     per_minute: float
     removed: tuple[str, ...] = ()  # mentions taken out of the typed text, as typed
     spread: Spread | None = None
-
-
-async def _zone(services: Services, key: MemberKey) -> str | None:
-    """The author's zone: their own, else the community default (GIGGUARD_DEFAULT_TIMEZONE)."""
-    async with services.uow() as uow:
-        profile = await uow.members.profile(key)
-    own = profile.timezone if profile else None
-    return own or services.broadcast_rules.default_timezone
 
 
 def _timing(services: Services, order: Order, now: dt.datetime, timezone: str | None) -> Timing:
@@ -217,7 +209,7 @@ async def _validated(services: Services, actor: Actor, order: Order) -> NewBroad
     if order.target is Target.CHANNEL and not order.channel:
         raise UserInputError(msg("broadcast_channel_missing"))
     now = services.clock.now()
-    timezone = await _zone(services, key)
+    timezone = await member_zone(services, key)
     timing = _timing(services, order, now, timezone)
     return NewBroadcast(
         platform=key.platform,

@@ -3,41 +3,19 @@ prints times and reasons a person can read."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.broadcast_target import workspace_refusal
 from bot.settings import Settings
+from tests.processes import bot_env, gigguard, sqlite_url
 from tests.slack.fake_slack import TEAM, FakeSlack
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def gigguard(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    }
-    return clean | {
-        "GIGGUARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        "PYTHONPATH": str(ROOT),
-    }
+    return bot_env(sqlite_url(tmp_path / "bot.db"))
 
 
 def test_slack_broadcast_without_slack_is_refused(env: dict[str, str], tmp_path: Path) -> None:

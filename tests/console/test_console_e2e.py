@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.processes import bot_env, gigguard, sqlite_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_QUESTIONS = ROOT.parent / "shared" / "faq" / "faq_dev.jsonl"
@@ -17,25 +17,14 @@ DEV_QUESTIONS = ROOT.parent / "shared" / "faq" / "faq_dev.jsonl"
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    }
-    return clean | {"GIGGUARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"}
+    return bot_env(sqlite_url(tmp_path / "bot.db"))
 
 
-def gigguard(
+def fed(
     args: list[str], stdin: str, env: dict[str, str], cwd: Path
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,  # a hang guard: start-up on a loaded 2-core machine is slow
-        check=True,
-    )
+    """`gigguard ARGS` fed `stdin`; a failed exit fails the test."""
+    return gigguard(args, env, cwd, stdin=stdin, check=True)
 
 
 def rows(db: Path, table: str) -> int:
@@ -46,7 +35,7 @@ def rows(db: Path, table: str) -> int:
 def test_status_survives_a_restart_and_forget_me_leaves_no_row(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    first = gigguard(
+    first = fed(
         ["console", "--user", "alice"],
         "/optout done communications\n/optout done work-product\n",
         env,
@@ -55,14 +44,14 @@ def test_status_survives_a_restart_and_forget_me_leaves_no_row(
     assert "Recorded: Work Product Data switched off" in first.stdout
     assert "you>" not in first.stdout  # no prompts when fed by a pipe
 
-    second = gigguard(["console", "--user", "alice"], "/optout status\nstatus\n", env, tmp_path)
+    second = fed(["console", "--user", "alice"], "/optout status\nstatus\n", env, tmp_path)
     assert second.stdout.count("[x] Communications Data") == 2
     assert "[x] Work Product Data" in second.stdout
     assert "[ ] Other Platform Data" in second.stdout
 
     db = tmp_path / "bot.db"
     assert rows(db, "member") == 1 and rows(db, "toggle_status") == 2
-    third = gigguard(
+    third = fed(
         ["console", "--user", "alice"],
         "/optout forget-me\n/optout forget-me confirm\n",
         env,
@@ -75,7 +64,7 @@ def test_status_survives_a_restart_and_forget_me_leaves_no_row(
 def test_free_text_is_a_question_and_bad_input_is_handled(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    session = gigguard(
+    session = fed(
         ["console"],
         "how do I switch off the upwork AI training?\n/optout stauts\n/optout stats\n"
         + "x" * 2500
@@ -92,7 +81,7 @@ def test_free_text_is_a_question_and_bad_input_is_handled(
 
 
 def test_moderator_flag_unlocks_stats(env: dict[str, str], tmp_path: Path) -> None:
-    out = gigguard(["console", "--moderator"], "/optout stats\n", env, tmp_path).stdout
+    out = fed(["console", "--moderator"], "/optout stats\n", env, tmp_path).stdout
     assert "Members known" in out
 
 
@@ -101,7 +90,7 @@ def test_ask_json_answers_every_dev_question_in_one_process(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     questions = [json.loads(line)["q"] for line in DEV_QUESTIONS.read_text().splitlines() if line]
-    out = gigguard(["ask", "--json", "-"], "\n".join(questions) + "\n", env, tmp_path).stdout
+    out = fed(["ask", "--json", "-"], "\n".join(questions) + "\n", env, tmp_path).stdout
     answers = [json.loads(line) for line in out.splitlines()]
     assert [a["question"] for a in answers] == questions
     for answer in answers:
@@ -111,18 +100,18 @@ def test_ask_json_answers_every_dev_question_in_one_process(
 
 
 def test_ask_single_question_plain(env: dict[str, str], tmp_path: Path) -> None:
-    out = gigguard(["ask", "is my pre-2026 work included?"], "", env, tmp_path).stdout
+    out = fed(["ask", "is my pre-2026 work included?"], "", env, tmp_path).stdout
     assert "January 5, 2026" in out
 
 
 def test_a_policy_update_asks_for_a_recheck(env: dict[str, str], tmp_path: Path) -> None:
-    gigguard(["console", "--user", "alice"], "/optout done all\n", env, tmp_path)
-    moderator = gigguard(
+    fed(["console", "--user", "alice"], "/optout done all\n", env, tmp_path)
+    moderator = fed(
         ["console", "--user", "mod", "--moderator"],
         "/optout policy-update upwork Upwork moved the AI toggles\n",
         env,
         tmp_path,
     )
     assert "Traceback" not in moderator.stderr
-    after = gigguard(["console", "--user", "alice"], "/optout status\n", env, tmp_path).stdout
+    after = fed(["console", "--user", "alice"], "/optout status\n", env, tmp_path).stdout
     assert after.count("re-check needed") == 3

@@ -3,7 +3,6 @@ community whose default language is Portuguese (GIGGUARD_DEFAULT_LANGUAGE), end 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
 from tests.languages import dm_text, expected_replies, language_phrases
+from tests.processes import bot_env, sqlite_url
 
 
 @pytest.mark.parametrize("language", ["es", "pt"])
@@ -44,13 +44,7 @@ async def test_buttons_and_dates_follow_the_language(app: App) -> None:
 
 
 def test_the_community_default_language(tmp_path: Path) -> None:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    }
-    env |= {
-        "GIGGUARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        "GIGGUARD_DEFAULT_LANGUAGE": "pt",
-    }
+    env = bot_env(sqlite_url(tmp_path / "bot.db"), GIGGUARD_DEFAULT_LANGUAGE="pt")
     run = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--user", "rui"],
         input="/optout status\n/optout lang en\n/optout status\n",

@@ -8,7 +8,6 @@ import pty
 import select
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,12 @@ import pytest
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
 from core.render_text import render_table
-
-HANG_GUARD = 60.0
+from tests.processes import HANG_GUARD, LiveBot, bot_env, gigguard, sqlite_url
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    }
-    return clean | {"GIGGUARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"}
+    return bot_env(sqlite_url(tmp_path / "bot.db"))
 
 
 async def test_buttons_are_numbered_choices_the_user_can_type(app: App) -> None:
@@ -41,70 +36,23 @@ async def test_buttons_are_numbered_choices_the_user_can_type(app: App) -> None:
     assert "Recorded" not in await session.reply_to("9")
 
 
-def _read_until(stream: subprocess.Popen[str], wanted: str) -> str:
-    """Lines of stdout until one contains `wanted` (the process keeps running meanwhile)."""
-    assert stream.stdout is not None
-    seen = []
-    while True:
-        line = stream.stdout.readline()
-        assert line, "console ended before printing " + repr(wanted) + ":\n" + "".join(seen)
-        seen.append(line)
-        if wanted in line:
-            return "".join(seen)
-
-
 def test_console_runs_a_worker_so_a_broadcast_arrives(env: dict[str, str], tmp_path: Path) -> None:
-    console = subprocess.Popen(
-        [sys.executable, "-m", "bot", "console", "--user", "alice", "--moderator"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    guard = threading.Timer(HANG_GUARD, console.kill)  # a hang ends the reads with EOF
-    guard.start()
-    try:
-        assert console.stdin is not None
-        console.stdin.write(
+    with LiveBot(["console", "--user", "alice", "--moderator"], env, tmp_path) as console:
+        console.type(
             "/optout done communications\n"
             "/optout broadcast dm all: Team meeting on Friday\n"
             "/optout broadcast confirm 1\n"
         )
-        console.stdin.flush()
-        printed = _read_until(console, "--- DM to alice ---")
-        printed += _read_until(console, "Team meeting on Friday")
-        console.stdin.close()
-        assert console.wait(timeout=HANG_GUARD) == 0
-    finally:
-        guard.cancel()
-        console.kill()
+        printed = console.read_until("--- DM to alice ---")
+        printed += console.read_until("Team meeting on Friday")
+        assert console.finish() == 0
     assert "Broadcast #1 confirmed" in printed or "#1" in printed
     assert "INFO" not in printed  # the worker's log lines are on stderr
 
 
 def test_run_in_console_mode_takes_user_and_moderator(env: dict[str, str], tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--platform",
-            "console",
-            "--user",
-            "mod",
-            "--moderator",
-        ],
-        input="/optout stats\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=HANG_GUARD,
-        check=True,
-    )
+    run = ["run", "--platform", "console", "--user", "mod", "--moderator"]
+    done = gigguard(run, env, tmp_path, stdin="/optout stats\n", check=True)
     assert "Community overview" in done.stdout
     assert "moderators only" not in done.stdout
 

@@ -4,23 +4,25 @@ on, their one welcome DM arrives in the conversation through the worker."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-import threading
 from pathlib import Path
+
+import pytest
 
 from adapters.console.messenger import ConsoleMessenger
 from adapters.console.render import Choices
 from adapters.console.session import ConsoleSession
 from bot.bootstrap import App
 from core.delivery.worker import DeliveryWorker
-
-# `env`: the same clean environment (no tokens, a database in tmp_path) as the product tests.
-from tests.console.test_console_product import HANG_GUARD, _read_until, env  # noqa: F401
 from tests.fake_messenger import clock_sleep, drain
 from tests.fakes import ManualClock
+from tests.processes import LiveBot, bot_env, gigguard, sqlite_url
 
 WELCOME_TITLE = "Welcome! Keep your work out of Upwork's AI training"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return bot_env(sqlite_url(tmp_path / "bot.db"))
 
 
 async def test_a_new_user_is_welcomed_once_when_welcome_is_on(app: App, clock: ManualClock) -> None:
@@ -50,36 +52,11 @@ async def test_a_new_user_is_welcomed_once_when_welcome_is_on(app: App, clock: M
 
 
 def test_the_console_announces_its_user_and_the_worker_prints_the_welcome(
-    env: dict[str, str],  # noqa: F811
-    tmp_path: Path,
+    env: dict[str, str], tmp_path: Path
 ) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--user", "mod", "--moderator"],
-        input="/optout welcome on\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=HANG_GUARD,
-        check=True,
-    )
-    console = subprocess.Popen(
-        [sys.executable, "-m", "bot", "console", "--user", "alice"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    guard = threading.Timer(HANG_GUARD, console.kill)  # a hang ends the reads with EOF
-    guard.start()
-    try:
-        printed = _read_until(console, "--- DM to alice ---")
-        printed += _read_until(console, WELCOME_TITLE)
-        assert console.stdin is not None
-        console.stdin.close()
-        assert console.wait(timeout=HANG_GUARD) == 0
-    finally:
-        guard.cancel()
-        console.kill()
+    moderator = ["console", "--user", "mod", "--moderator"]
+    gigguard(moderator, env, tmp_path, stdin="/optout welcome on\n", check=True)
+    with LiveBot(["console", "--user", "alice"], env, tmp_path) as console:
+        printed = console.read_until("--- DM to alice ---")
+        printed += console.read_until(WELCOME_TITLE)
+        assert console.finish() == 0

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,31 +18,12 @@ from bot.database import alembic_config
 from core.delivery.worker import DeliveryWorker
 from tests.fake_messenger import clock_sleep, drain
 from tests.fakes import ManualClock
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def gigguard(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
+from tests.processes import bot_env, gigguard, sqlite_url
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    }
-    return clean | {
-        "GIGGUARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        "PYTHONPATH": str(ROOT),
-    }
+    return bot_env(sqlite_url(tmp_path / "bot.db"))
 
 
 def test_cli_enqueues_and_reports(env: dict[str, str], tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ next worker takes the rest at once instead of waiting for leases to run out.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -19,9 +18,9 @@ from bot.settings import Settings
 from core.identity import MemberKey
 from core.storage.tables import Member
 from tests.fake_messenger import say
+from tests.processes import bot_env
 from tests.waiting import until
 
-ROOT = Path(__file__).resolve().parents[2]
 MOD = MemberKey("console", "local", "mod")
 AUDIENCE = 2000  # 40 s at the console's 50 DMs/s: SIGTERM lands mid-broadcast however fast
 HANG_GUARD = 300.0  # seconds; only against a hang, never the thing asserted
@@ -47,9 +46,7 @@ async def test_sigterm_finishes_in_flight_and_releases_the_rest(
     await say(app.core, MOD, "broadcast dm all: Toggles check", moderator=True)
     await say(app.core, MOD, "broadcast confirm 1", moderator=True)
 
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    } | {"GIGGUARD_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    env = bot_env(database_url)
     out = (tmp_path / "stdout.txt").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--platform", "console"],

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import re
 import signal
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests import postgres
+from tests.processes import bot_env
 from tests.tcp_proxy import TcpProxy
 
 HANG_GUARD = 300.0
@@ -68,9 +68,7 @@ async def test_run_survives_a_database_outage_and_recovers(
 ) -> None:
     await postgres.reset_schema(postgres_server_url)
     through_proxy = postgres_server_url.replace(f":{postgres.PG_PORT}/", f":{proxy.port}/")
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    } | {"GIGGUARD_DATABASE_URL": through_proxy}
+    env = bot_env(through_proxy)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

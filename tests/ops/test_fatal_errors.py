@@ -5,24 +5,21 @@ GIGGUARD_LOG_JSON=1. Run as real processes, with `python -O` (asserts stripped).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.processes import bot_env, sqlite_url
+
 HANG_GUARD = 180  # seconds; start-up on a loaded machine is slow, never asserted
 
 
 def gigguard(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    }
-    clean["GIGGUARD_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     return subprocess.run(
         [sys.executable, "-O", "-c", "from bot.cli import main; main()", *args],
-        env=clean | env,
+        env=bot_env(sqlite_url(tmp_path / "bot.db"), **env),
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import queue
 import signal
 import socket
@@ -14,6 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import IO
+
+from tests.processes import bot_env, sqlite_url
 
 ROOT = Path(__file__).resolve().parents[2]
 HANG_GUARD = 300.0  # seconds; readiness is a log line awaited as it comes, this stops a hang
@@ -68,12 +69,7 @@ class Lines:
 
 def test_run_serves_healthz_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    } | {
-        "GIGGUARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        "GIGGUARD_HTTP_PORT": str(port),
-    }
+    env = bot_env(sqlite_url(tmp_path / "bot.db"), GIGGUARD_HTTP_PORT=str(port))
     # stdin stays open and silent, as under a supervisor: the console never sees EOF.
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--platform", "console"],

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from dataclasses import replace
 
 import pytest
 
 from bot.bootstrap import App
+from core.broadcast_rules import BroadcastRules
 from core.delivery.when import next_run, parse_schedule
 from core.identity import MemberKey
 from core.render_text import render_plain
 from core.replies import Checklist
+from core.service import Gigguard
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
 from tests.fakes import ManualClock
 
@@ -51,6 +54,20 @@ async def test_remind_reads_times_in_the_members_zone(
     reply = await say(app.core, ALICE, f"remind {when}")
     assert "Reminder #1 set" in render_plain(reply)
     assert await due_times(app) == [expected]
+
+
+async def test_without_a_zone_of_their_own_times_are_in_the_communitys(app: App) -> None:
+    """GIGGUARD_DEFAULT_TIMEZONE: "tomorrow at 9" is 9:00 in Berlin; the member's own wins."""
+    rules = replace(BroadcastRules(), default_timezone="Europe/Berlin")
+    core = Gigguard(replace(app.core.services, broadcast_rules=rules))
+    bob = MemberKey("console", "local", "bob")
+    community = render_plain(await say(core, ALICE, "remind tomorrow at 9"))
+    assert "Europe/Berlin" in render_plain(await say(core, ALICE, "tz"))
+    await say(core, bob, "tz Asia/Tokyo")
+    await say(core, bob, "remind tomorrow at 9")
+    assert await due_times(app) == [dt.datetime(2026, 11, 27, 8, 0, tzinfo=UTC)]
+    assert await due_times(app, bob) == [dt.datetime(2026, 11, 27, 0, 0, tzinfo=UTC)]
+    assert "until you set your zone" not in community  # the UTC hint would be wrong here
 
 
 async def test_bad_times_are_refused_with_examples(app: App) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -12,6 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.processes import bot_env, sqlite_url
 from tests.slack.conftest import SECRET
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_sim import SlackSim
@@ -27,17 +27,13 @@ def free_port() -> int:
 
 
 def clean_env(fake: FakeSlack, tmp_path: Path) -> dict[str, str]:
-    inherited = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "GIGGUARD_"))
-    }
-    return {
-        **inherited,
-        "SLACK_BOT_TOKEN": "xoxb-end-to-end",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "GIGGUARD_SLACK_API_URL": fake.api_url,
-        "GIGGUARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
-        "GIGGUARD_LOG_LEVEL": "INFO",
-    }
+    return bot_env(
+        sqlite_url(tmp_path / "e2e.db"),
+        SLACK_BOT_TOKEN="xoxb-end-to-end",
+        SLACK_SIGNING_SECRET=SECRET,
+        GIGGUARD_SLACK_API_URL=fake.api_url,
+        GIGGUARD_LOG_LEVEL="INFO",
+    )
 
 
 @pytest.fixture
