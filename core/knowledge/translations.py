@@ -49,8 +49,9 @@ class Gaps:
         self.found.append(f"{self.locale / name}: {what} (English is used)")
 
     def unreadable(self, error: KnowledgeError) -> None:
-        """A file that is not valid YAML or does not fit its schema (the error names it)."""
-        self.found.append(f"{error} (English is used)")
+        """A file that is not valid YAML or does not fit its schema (the error names it), on one
+        line: YAML's own messages span several."""
+        self.found.append(f"{' '.join(str(error).split())} (English is used)")
 
 
 def _or_english(gaps: Gaps, english: Part, build: Callable[[], Part]) -> Part:
