@@ -43,6 +43,7 @@ from core.service import Gigguard
 from core.services import Services
 from core.storage.language_cache import LanguageCache
 from core.storage.membership_cache import MembershipCache
+from core.storage.platform_language import PlatformLanguageCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 
@@ -226,6 +227,7 @@ def _core(
             policy_cache=policies,
             language_cache=languages,
             memberships=MembershipCache(),
+            platform_languages=PlatformLanguageCache(),
         ),
         faq=faq or build_faq_engine(knowledge),
         clock=clock or SystemClock(),

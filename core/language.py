@@ -6,6 +6,11 @@ Discord's interaction locale); the community default (GIGGUARD_DEFAULT_LANGUAGE)
 A DM's own language goes before the platform's because Slack reports "en-US" for everyone who
 never changed it: a member who writes in Spanish is answered in Spanish.
 
+A DM sent later, outside any request (a reminder, a broadcast, a welcome), has no request to
+read: it speaks the language the member set, else the one their platform reported on their last
+requests (stored as `member.platform_language`, see core/member_language.py), else the
+community default (`for_later`).
+
 Detection uses py3langid (its model ships inside the wheel; nothing downloads), restricted to
 the languages spoken here and loaded on first use: most requests never need it. bench/README.md
 has the comparison with lingua-language-detector on short chat messages.
@@ -70,6 +75,12 @@ def choose(
     if stored in LANGUAGES:
         return stored
     return (detect(dm_text) if dm_text else None) or from_locale(platform_locale) or default
+
+
+def for_later(*, stored: str | None, platform: str | None, default: str) -> str:
+    """The language of a DM sent outside any request; `platform` is the stored platform
+    language (already one of LANGUAGES, or None)."""
+    return choose(stored=stored, platform_locale=platform, dm_text=None, default=default)
 
 
 def format_day(value: dt.date, language: str) -> str:

@@ -145,4 +145,5 @@ class Recipient:
     muted: bool
     timezone: str | None
     finished: bool
-    language: str | None = None  # the one the member set; None: the community's default
+    language: str | None = None  # the one the member set (/optout lang)
+    platform_language: str | None = None  # the one their platform last reported

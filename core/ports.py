@@ -76,6 +76,10 @@ class MemberRepository(Protocol):
     async def language(self, key: MemberKey) -> str | None:
         """The language the member set, None if none (read on every request: kept cheap)."""
 
+    async def note_platform_language(self, key: MemberKey, language: str | None) -> None:
+        """The language the member's platform reports (None: one not spoken here), kept for the
+        DMs sent later; a no-op for strangers, and without a statement when already known."""
+
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts: ...

@@ -19,6 +19,7 @@ from core.identity import MemberKey
 from core.joins import MemberJoined
 from core.knowledge import Knowledge
 from core.language import ENGLISH, LANGUAGES, choose
+from core.member_language import note_platform_language
 from core.metrics import COMMANDS_BUSY, COMMANDS_HANDLED
 from core.replies import Reply, Section
 from core.requests import Actor, Origin, Request
@@ -126,6 +127,7 @@ class Gigguard:
         local = self.registry_in(language).get(spec.name) or spec
         reply = await local.handler(CommandContext(request, self.services, language), args)
         await self._note_community(request.actor)
+        await note_platform_language(self.services.uow, request.actor)
         return reply
 
     def _language(self, request: Request) -> str:

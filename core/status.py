@@ -25,6 +25,8 @@ class MemberProfile:
     muted: bool
     created_at: dt.datetime
     language: str | None = None  # the member's own choice (/optout lang); None: not set
+    # The language their platform last reported (en/es/pt; None: unknown or not spoken here).
+    platform_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,6 +122,11 @@ class InMemoryMembers:
         profile = self._uow.profiles.get(key)
         return profile.language if profile else None
 
+    async def note_platform_language(self, key: MemberKey, language: str | None) -> None:
+        profile = self._uow.profiles.get(key)
+        if profile is not None:  # strangers stay unknown
+            self._uow.profiles[key] = replace(profile, platform_language=language)
+
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts:

@@ -34,6 +34,7 @@ async def export_member(
         "muted": profile.muted if profile else False,
         "timezone": profile.timezone if profile else None,
         "language": profile.language if profile else None,
+        "platform_language": profile.platform_language if profile else None,
         "reminders": [
             {
                 "id": r.id,

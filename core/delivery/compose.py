@@ -1,8 +1,9 @@
 """What a reminder, a broadcast or a welcome looks like when it arrives: platform-neutral
 replies.
 
-They speak the recipient's language (the one they set, else the community's default); a
-broadcast's own text is the moderator's and is never translated, only what surrounds it.
+They speak the recipient's language (core.language.for_later: the one they set, else the one
+their platform reported, else the community's default; None here: the default); a broadcast's
+own text is the moderator's and is never translated, only what surrounds it.
 """
 
 from __future__ import annotations
@@ -59,10 +60,10 @@ def broadcast_reply(
     )
 
 
-def welcome_reply(services: Services, progress: Progress) -> Reply:
+def welcome_reply(services: Services, progress: Progress, *, language: str | None = None) -> Reply:
     """A new member's one welcome DM: what changed (each marketplace's summary), their checklist
     with a button per toggle, the guide and a way to mute. `preview` shows exactly this."""
-    knowledge = services.knowledge
+    knowledge = _knowledge(services, language)
     msg = knowledge.message
     marketplaces = knowledge.toggle_marketplaces()
     changed = "\n".join(guide.summary for guide in marketplaces)

@@ -27,6 +27,7 @@ from core.delivery.when import member_moment, next_run, run_zone
 from core.errors import PermanentDeliveryError, StorageError, TransientDeliveryError
 from core.identity import MemberKey
 from core.inbox.reply import answered_reply
+from core.language import for_later
 from core.metrics import DELIVERIES, RATE_LIMIT_WAITS
 from core.outage import Outage
 from core.outbox import (
@@ -37,6 +38,7 @@ from core.outbox import (
     Claimed,
     FailReason,
     Kind,
+    Recipient,
     SkipReason,
     Status,
     Target,
@@ -221,7 +223,8 @@ class DeliveryWorker:
                 if row.kind is Kind.WELCOME:
                     if who.muted:
                         return Status.SKIPPED, SkipReason.MUTED
-                    return welcome_reply(self._services, await read_progress(uow, key))
+                    progress = await read_progress(uow, key)
+                    return welcome_reply(self._services, progress, language=self._language(who))
                 if who.finished:
                     return Status.SKIPPED, SkipReason.FINISHED
                 return reminder_reply(
@@ -231,7 +234,7 @@ class DeliveryWorker:
                     due_at=row.due_at,
                     timezone=who.timezone,
                     late=self._is_late(row),
-                    language=who.language,
+                    language=self._language(who),
                 )
             if row.kind is Kind.ANSWER:  # the member asked to hear of it: sent even if muted
                 answered = await uow.inbox.answered_for(row.id)
@@ -251,10 +254,17 @@ class DeliveryWorker:
                     return Status.SKIPPED, SkipReason.MUTED
                 if broadcast.audience is Audience.PENDING and who.finished:
                     return Status.SKIPPED, SkipReason.FINISHED
-            language = who.language if row.kind is Kind.DM else None
+            language = self._language(who) if row.kind is Kind.DM else None
             return broadcast_reply(
                 self._services, broadcast, as_dm=row.kind is Kind.DM, language=language
             )
+
+    def _language(self, who: Recipient) -> str:
+        return for_later(
+            stored=who.language,
+            platform=who.platform_language,
+            default=self._services.default_language,
+        )
 
     def _is_late(self, row: Claimed) -> bool:
         late_after = dt.timedelta(seconds=self._services.pacing.late_after_seconds)

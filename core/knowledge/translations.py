@@ -5,17 +5,20 @@ parties) are the English entry's, so a translation cannot change them. What a lo
 adds or words with other placeholders is a *gap*: the English entry is used in its place, the
 gap is logged once per load, and `gigguard knowledge check` fails on it. Gaps never stop the
 bot, so English ids added after a translation only show up in English until translated. A
-locale file that is not valid YAML or does not fit its schema is an error like any other.
+locale file that is not valid YAML or does not fit its schema is a gap too: that file's part
+(the messages, the topics, one guide, the comparison, the clause) stays English. Only a
+language folder gigguard does not speak stops the load, since that is a layout mistake.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from core.knowledge.files import KnowledgeError, read_yaml, validate, validate_list
 from core.knowledge.models import (
@@ -32,6 +35,7 @@ from core.knowledge.models import (
 from core.language import ENGLISH, LANGUAGES
 
 CODE_SPAN = re.compile(r"`[^`]+`")
+Part = TypeVar("Part")
 
 
 @dataclass
@@ -43,6 +47,20 @@ class Gaps:
 
     def add(self, name: str, what: str) -> None:
         self.found.append(f"{self.locale / name}: {what} (English is used)")
+
+    def unreadable(self, error: KnowledgeError) -> None:
+        """A file that is not valid YAML or does not fit its schema (the error names it), on one
+        line: YAML's own messages span several."""
+        self.found.append(f"{' '.join(str(error).split())} (English is used)")
+
+
+def _or_english(gaps: Gaps, english: Part, build: Callable[[], Part]) -> Part:
+    """What `build` makes of a locale's file, or `english` when the file cannot be read."""
+    try:
+        return build()
+    except KnowledgeError as exc:
+        gaps.unreadable(exc)
+        return english
 
 
 def placeholders(template: str) -> set[str]:
@@ -155,13 +173,18 @@ def _guide(guide: MarketplaceGuide, words: GuideWords, gaps: Gaps, name: str) ->
     return guide.model_copy(update=update)
 
 
+def _guide_words(path: Path) -> GuideWords:
+    return validate(GuideWords, read_yaml(path), path)
+
+
 def _guides(english: Knowledge, directory: Path, gaps: Gaps) -> dict[str, MarketplaceGuide]:
     result = dict(english.guides)
     files = sorted((directory / "marketplaces").glob("*.yaml"))
     words = {}
     for path in files:
-        word = validate(GuideWords, read_yaml(path), path)
-        words[word.id] = (word, path.relative_to(directory).as_posix())
+        word: GuideWords | None = _or_english(gaps, None, partial(_guide_words, path))
+        if word is not None:
+            words[word.id] = (word, path.relative_to(directory).as_posix())
     _ids(gaps, "marketplaces", "guide", english.guides, words)
     for guide_id, (word, name) in words.items():
         if guide_id in english.guides:
@@ -207,11 +230,21 @@ def translate(english: Knowledge, directory: Path, language: str) -> tuple[Knowl
     translated = english.model_copy(
         update={
             "language": language,
-            "messages": _messages(english, directory, gaps),
-            "topics": _topics(english, directory, gaps),
+            "messages": _or_english(
+                gaps, dict(english.messages), partial(_messages, english, directory, gaps)
+            ),
+            "topics": _or_english(
+                gaps, dict(english.topics), partial(_topics, english, directory, gaps)
+            ),
             "guides": _guides(english, directory, gaps),
-            "comparison": _comparison(english.comparison, directory, gaps),
-            "clause": _clause(english.clause, directory, gaps),
+            "comparison": _or_english(
+                gaps,
+                english.comparison,
+                partial(_comparison, english.comparison, directory, gaps),
+            ),
+            "clause": _or_english(
+                gaps, english.clause, partial(_clause, english.clause, directory, gaps)
+            ),
             "translations": {},
         }
     )

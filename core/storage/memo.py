@@ -22,3 +22,9 @@ class MemberMemo:
     joined: list[tuple[MemberKey, str, int]] = field(default_factory=list)
     # Members this unit of work deleted: forgotten by the membership cache (again) on commit.
     deleted: set[MemberKey] = field(default_factory=set)
+    # Platform languages this unit of work stored (or found stored), with the platform language
+    # cache's generation: remembered by that cache once committed (platform_language.py).
+    platform_languages: list[tuple[MemberKey, str | None, int]] = field(default_factory=list)
+    # Members whose row this unit of work may have created: their platform language is written
+    # again by the next request (the new row has none).
+    created: set[MemberKey] = field(default_factory=set)

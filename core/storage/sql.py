@@ -19,7 +19,7 @@ from sqlmodel import col
 from core.errors import StorageError
 from core.identity import MemberKey
 from core.status import MemberProfile, MemberTraces, ToggleCounts, ToggleRecord
-from core.storage import personal_data
+from core.storage import personal_data, platform_language
 from core.storage.community import in_community, is_member
 from core.storage.driver_errors import is_driver_error
 from core.storage.language_cache import LanguageCache
@@ -72,12 +72,14 @@ class SqlMemberRepository:
         languages: LanguageCache,
         adapter_tables: Sequence[personal_data.AdapterTable],
         memberships: MembershipCache,
+        platform_languages: platform_language.PlatformLanguageCache,
     ) -> None:
         self._session = session
         self._memo = memo
         self._languages = languages
         self._adapter_tables = adapter_tables
         self._memberships = memberships
+        self._platform_languages = platform_languages
 
     async def _member(self, key: MemberKey) -> Member | None:
         result = await self._session.execute(select(Member).where(is_member(key)))
@@ -85,6 +87,7 @@ class SqlMemberRepository:
 
     async def _member_id(self, key: MemberKey, at: dt.datetime) -> int:
         """The member's id, creating the row if needed; safe against concurrent creation."""
+        self._memo.created.add(key)
         # DO UPDATE (a no-op) rather than DO NOTHING so RETURNING yields the id in one trip.
         statement = upsert(self._session, Member).values(
             platform=key.platform, workspace=key.workspace, user_id=key.user, created_at=at
@@ -111,6 +114,7 @@ class SqlMemberRepository:
             muted=member.muted,
             created_at=as_utc(member.created_at),
             language=member.language,
+            platform_language=member.platform_language,
         )
 
     async def toggles(self, key: MemberKey) -> list[ToggleRecord]:
@@ -211,6 +215,11 @@ class SqlMemberRepository:
     async def language(self, key: MemberKey) -> str | None:
         return await self._languages.language(self._session, key)
 
+    async def note_platform_language(self, key: MemberKey, language: str | None) -> None:
+        await platform_language.note(
+            self._session, self._platform_languages, self._memo, key, language
+        )
+
     async def toggle_counts(
         self, *, platform: str, workspace: str, marketplace: str, toggles: list[str]
     ) -> ToggleCounts:
@@ -285,10 +294,11 @@ class SqlFaqStatsRepository:
 class SqlUnitOfWork:
     """One session, one transaction. Driver errors surface as StorageError, rolled back.
 
-    `policy_cache`, `language_cache` and `memberships` are shared by every unit of work of a
-    process (see policy_cache.py, language_cache.py, membership_cache.py); without them, each
-    unit of work reads the policy updates and languages afresh and writes every membership it
-    is told of. `adapter_tables` are the adapters' own tables that name members
+    `policy_cache`, `language_cache`, `memberships` and `platform_languages` are shared by
+    every unit of work of a process (see policy_cache.py, language_cache.py,
+    membership_cache.py, platform_language.py); without them, each unit of work reads the policy
+    updates and languages afresh and writes every membership and platform language it is told
+    of. `adapter_tables` are the adapters' own tables that name members
     (personal_data.py), for `my-data` and `forget-me`.
     """
 
@@ -300,18 +310,27 @@ class SqlUnitOfWork:
         policy_cache: PolicyCache | None = None,
         language_cache: LanguageCache | None = None,
         memberships: MembershipCache | None = None,
+        platform_languages: platform_language.PlatformLanguageCache | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._adapter_tables = tuple(adapter_tables)
         self._policy_cache = policy_cache or PolicyCache(ttl=0)
         self._language_cache = language_cache or LanguageCache(ttl=0)
         self._memberships = memberships or MembershipCache(ttl=0)
+        self._platform_languages = platform_languages or platform_language.PlatformLanguageCache(
+            ttl=0
+        )
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         self._memo = MemberMemo()
         self.members = SqlMemberRepository(
-            self._session, self._memo, self._language_cache, self._adapter_tables, self._memberships
+            self._session,
+            self._memo,
+            self._language_cache,
+            self._adapter_tables,
+            self._memberships,
+            self._platform_languages,
         )
         self.faq_stats = SqlFaqStatsRepository(self._session)
         self.policy = SqlPolicyUpdateRepository(self._session, self._policy_cache, self._memo)
@@ -355,9 +374,15 @@ class SqlUnitOfWork:
             raise
         self._policy_cache.forget(self._memo.changed_policies)
         self._language_cache.forget(self._memo.changed_languages)
+        for key, language, generation in self._memo.platform_languages:
+            self._platform_languages.remember(key, language, generation=generation)
         for key in self._memo.deleted:
             self._memberships.forget(key)
+        for key in self._memo.deleted | self._memo.created:
+            self._platform_languages.forget(key)
         for key, community, generation in self._memo.joined:
             self._memberships.remember(key, [community], generation=generation)
         self._memo.deleted.clear()
         self._memo.joined.clear()
+        self._memo.platform_languages.clear()
+        self._memo.created.clear()

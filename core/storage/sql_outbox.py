@@ -216,6 +216,7 @@ class SqlOutboxRepository:
             timezone=member.timezone,
             finished=bool(finished) and all(pair in off for pair in finished),
             language=member.language,
+            platform_language=member.platform_language,
         )
 
     async def broadcast(self, broadcast_id: int) -> Broadcast | None:

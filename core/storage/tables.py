@@ -30,6 +30,8 @@ class Member(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     muted: bool = False
     language: str | None = Field(default=None, max_length=8)  # set with /optout lang
+    # What their platform last reported, as a language spoken here (platform_language.py).
+    platform_language: str | None = Field(default=None, max_length=8)
     created_at: dt.datetime = Field(sa_column=_utc_column())
 
 

@@ -210,6 +210,7 @@ async def test_my_data_follows_the_contract(core: Gigguard, clock: ManualClock) 
         "muted",
         "timezone",
         "language",
+        "platform_language",
         "reminders",
         "communities",
         "broadcasts_created",

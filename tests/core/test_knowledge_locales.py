@@ -146,12 +146,40 @@ def test_a_missing_locale_file_fails_the_check(copy_dir: Path) -> None:
 
 
 def test_a_translation_cannot_carry_facts(copy_dir: Path) -> None:
-    """Sources and dates are the English entry's: a locale file giving its own is refused."""
+    """Sources and dates are the English entry's: a locale file giving its own is refused by
+    the check, and the bot keeps the English clause."""
     edit_yaml(
         copy_dir / "locales" / "es" / "clause.yaml", lambda d: d.update(last_checked="2027-01-01")
     )
-    with pytest.raises(KnowledgeError, match=r"clause.yaml: .*last_checked"):
-        load_knowledge(copy_dir)
+    [problem] = check(copy_dir)
+    assert "locales/es/clause.yaml: " in problem and "last_checked" in problem
+    knowledge = load_knowledge(copy_dir)
+    assert knowledge.in_language("es").clause == knowledge.clause
+
+
+def test_a_locale_file_of_the_wrong_shape_falls_back_to_english_and_logs_one_line(
+    copy_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    messages = copy_dir / "locales" / "es" / "messages.yaml"
+    messages.write_text("- a list\n- not a mapping\n", encoding="utf-8")
+    [problem] = check(copy_dir)
+    assert "locales/es/messages.yaml: expected a mapping" in problem
+    with caplog.at_level(logging.WARNING, logger="core.knowledge.loader"):
+        knowledge = load_knowledge(copy_dir)
+    spanish = knowledge.in_language("es")
+    assert spanish.messages == knowledge.messages  # English for the broken file
+    assert spanish.topics != knowledge.topics  # the rest of the locale is still Spanish
+    assert knowledge.in_language("pt").message("button_undo") != "Undo"
+    [record] = caplog.records
+    assert "\n" not in record.getMessage() and "locales/es/messages.yaml" in record.getMessage()
+
+
+def test_a_locale_file_that_is_not_yaml_falls_back_to_english(copy_dir: Path) -> None:
+    (copy_dir / "locales" / "pt" / "comparison.yaml").write_text("rows: [\n", encoding="utf-8")
+    [problem] = check(copy_dir)
+    assert "locales/pt/comparison.yaml: not valid YAML" in problem and "\n" not in problem
+    knowledge = load_knowledge(copy_dir)
+    assert knowledge.in_language("pt").comparison == knowledge.comparison
 
 
 def test_an_unknown_language_folder_is_an_error(copy_dir: Path) -> None:

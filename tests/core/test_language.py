@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from core.language import choose, detect, from_locale
+from core.identity import MemberKey
+from core.language import choose, detect, for_later, from_locale
+from core.render_text import render_plain
+from core.requests import Actor, Request
+from core.service import Gigguard
+from tests.fakes import InMemoryStore
 
 MESSAGES = Path(__file__).resolve().parents[1] / "data" / "language" / "short_messages.jsonl"
 ROWS = [json.loads(line) for line in MESSAGES.read_text(encoding="utf-8").splitlines()]
@@ -74,3 +79,30 @@ def test_then_the_platform_then_the_community_default() -> None:
     assert choose(stored=None, platform_locale="pt-BR", dm_text="ok") == "pt"
     assert choose(stored=None, platform_locale="fr", dm_text=None, default="es") == "es"
     assert choose(stored=None, platform_locale=None, dm_text=None) == "en"
+
+
+def test_a_dm_sent_later_speaks_the_choice_then_the_platform_then_the_default() -> None:
+    assert for_later(stored="pt", platform="es", default="en") == "pt"
+    assert for_later(stored=None, platform="es", default="pt") == "es"
+    assert for_later(stored=None, platform=None, default="pt") == "pt"
+
+
+async def test_the_platform_language_is_kept_after_a_command(core: Gigguard) -> None:
+    alice = MemberKey("slack", "T1", "alice")
+    await core.handle(Request(Actor(alice, locale="es-419"), "done communications"))
+    await core.handle(Request(Actor(alice), "status"))  # no locale: what is known stays
+    async with core.services.uow() as uow:
+        profile = await uow.members.profile(alice)
+    assert profile is not None
+    assert (profile.language, profile.platform_language) == (None, "es")
+
+
+async def test_a_storage_failure_noting_it_does_not_fail_the_command(
+    core: Gigguard, store: InMemoryStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = MemberKey("slack", "T1", "alice")
+    await core.handle(Request(Actor(alice), "done communications"))
+    store.fail_on_commit = True
+    reply = render_plain(await core.handle(Request(Actor(alice, locale="pt-BR"), "status")))
+    assert "[x] Dados de comunicação" in reply  # the status itself, in the platform's language
+    assert "could not record the member's platform language" in caplog.text

@@ -11,6 +11,7 @@ from bot.bootstrap import App
 from core.identity import MemberKey
 from core.render_text import render_plain
 from core.replies import Checklist
+from core.requests import Actor, Place, Request
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
 from tests.fakes import ManualClock
 
@@ -63,3 +64,35 @@ async def test_a_reminder_arrives_in_the_members_language(
     assert checklist.title == "Tu exclusión del entrenamiento de IA en Upwork"
     assert checklist.items[0].detail.startswith("desactivado, registrado el ")
     assert dm.reply.buttons[0].label == "Posponer 1 hora"
+
+
+async def test_a_reminder_follows_the_platform_language_of_a_member_who_set_none(
+    app: App, clock: ManualClock, slack: FakeMessenger
+) -> None:
+    """The reminder is sent later, outside any request: it reads the language Slack reported
+    on the member's requests, which the member never chose with /optout lang."""
+    alice = member("alice")
+    for text in ("done communications", "remind in 1 hour"):
+        await app.core.handle(Request(Actor(alice, locale="pt-BR"), text, Place.DM))
+    clock.advance(dt.timedelta(hours=1))
+    await drain(make_worker(app.core.services, slack, clock))
+    [dm] = slack.to("alice")
+    checklist = next(b for b in dm.reply.blocks if isinstance(b, Checklist))
+    assert checklist.title == "Sua saída do treinamento de IA na Upwork"
+    assert dm.reply.buttons[0].label == "Adiar 1 hora"
+
+
+async def test_the_choice_goes_before_the_platform_and_the_platform_before_the_default(
+    app: App, clock: ManualClock, slack: FakeMessenger
+) -> None:
+    chose, platform, neither = member("UCHOSE"), member("UPLATFORM"), member("UNEITHER")
+    await app.core.handle(Request(Actor(chose, locale="pt-BR"), "lang es", Place.DM))
+    await app.core.handle(Request(Actor(platform, locale="es-419"), "done all", Place.DM))
+    await app.core.handle(Request(Actor(neither), "done all", Place.DM))  # the console: no locale
+    await say(app.core, MOD, f"broadcast dm all: {TEXT}", moderator=True)
+    await say(app.core, MOD, "broadcast confirm 1", moderator=True)
+    await drain(make_worker(app.core.services, slack, clock))
+    received = {d.to: [b.label for b in d.reply.buttons] for d in slack.sent}
+    assert received["UCHOSE"] == ["Silenciar anuncios"]
+    assert received["UPLATFORM"] == ["Silenciar anuncios"]
+    assert received["UNEITHER"] == ["Mute announcements"]

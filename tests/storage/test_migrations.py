@@ -46,3 +46,44 @@ def test_upgrading_an_empty_database_creates_every_table_at_head(empty_database_
     assert names == expected
     head = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_current_head()
     assert revision == head
+
+
+async def _member_columns(url: str) -> tuple[set[str], int]:
+    """The member table's columns, and its rows."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("member"))
+            rows = await conn.scalar(text("SELECT count(*) FROM member"))
+    finally:
+        await engine.dispose()
+    return {c["name"] for c in columns}, int(rows or 0)
+
+
+async def _add_member(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO member (platform, workspace, user_id, muted, created_at, "
+                    "platform_language) VALUES ('slack', 'T1', 'U1', false, "
+                    "'2026-12-02 00:00:00', 'es')"
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+def test_the_platform_language_migration_goes_up_and_down(empty_database_url: str) -> None:
+    from alembic import command
+
+    upgrade_database(empty_database_url, "0013_member_platform_language")
+    asyncio.run(_add_member(empty_database_url))
+    command.downgrade(alembic_config(empty_database_url), "0012_broadcast_local_time")
+    columns, rows = asyncio.run(_member_columns(empty_database_url))
+    assert "platform_language" not in columns and "language" in columns
+    assert rows == 1  # the member stays; only what their platform said is dropped
+    upgrade_database(empty_database_url)
+    columns, rows = asyncio.run(_member_columns(empty_database_url))
+    assert "platform_language" in columns and rows == 1

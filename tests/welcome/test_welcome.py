@@ -12,6 +12,7 @@ from core.identity import MemberKey
 from core.joins import MemberJoined
 from core.outbox import Kind, Status
 from core.render_text import render_plain
+from core.requests import Actor, Place, Request
 from tests.delivery.test_forget_me import hits
 from tests.fake_messenger import FakeMessenger, drain, make_worker, say
 from tests.fakes import ManualClock
@@ -184,3 +185,21 @@ async def test_muting_while_the_welcome_waits_on_the_pacer_skips_it(
     async with app.core.services.uow() as uow:
         counts = await uow.stats.deliveries(platform="slack", workspace="T1")
     assert counts.welcomes == {Status.SENT.value: 1, Status.SKIPPED.value: 1}
+
+
+async def test_the_welcome_speaks_the_language_the_platform_reported(
+    app: App, clock: ManualClock
+) -> None:
+    """A member the bot has seen before (their Slack locale on an earlier request) is welcomed
+    in that language; a stranger in the community's default."""
+    seen = MemberKey("slack", "T1", "USEENBEFORE")
+    await app.core.handle(Request(Actor(seen, locale="es-ES"), "done communications", Place.DM))
+    await welcome_on(app)
+    assert await app.core.member_joined(joined(seen)) is True
+    assert await app.core.member_joined(joined()) is True
+    messenger = await deliver(app, clock)
+    (spanish,) = messenger.to(seen.user)
+    assert render_plain(spanish.reply).startswith("¡Te damos la bienvenida!")
+    assert spanish.reply.buttons[0].label == "Muéstrame los pasos"
+    (english,) = messenger.to(NEWCOMER.user)
+    assert english.reply.buttons[0].label == "Show me the steps"
