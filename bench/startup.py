@@ -65,9 +65,13 @@ def measure(runs: int) -> dict[str, tuple[float, float, float]]:
 
 
 def report(runs: int = 5) -> None:
+    before = os.getloadavg()[0]
     figures = measure(runs)
-    load = os.getloadavg()[0]
-    print(f"cold start, median of {runs} (load average {load:.1f} on {os.cpu_count()} CPUs):")
+    after = os.getloadavg()[0]
+    print(
+        f"cold start, median of {runs} (load average {before:.1f} before, {after:.1f} after, "
+        f"on {os.cpu_count()} CPUs):"
+    )
     for name, (wall, cpu, rss) in figures.items():
         verdict = "met" if wall <= TARGETS[name] else "NOT met"
         print(
