@@ -11,8 +11,9 @@ a start on a database already at the schema head (what a restart does).
 The project's own modules are byte-compiled first, as `pip install .` does for the image and
 the systemd install (deploy/). Without that, an editable checkout run with
 PYTHONDONTWRITEBYTECODE=1 (as deploy/ and some shells set it) compiles its ~130 modules from
-source at every start, about 0.1-0.2 s of CPU that no deployment pays; `--from-source` measures
-that case (it deletes the project's __pycache__ folders first).
+source at every start, which no deployment does (measured: about 0.2 s of the console's CPU,
+little of `ask`'s). `--from-source` measures that case (it deletes the project's __pycache__
+folders first).
 """
 
 from __future__ import annotations
