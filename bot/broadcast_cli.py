@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.settings import Platform
+from bot.cli_choices import Platform
 from core.outbox import Audience, Target
 
 if TYPE_CHECKING:
@@ -44,6 +43,8 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
     ) -> None:
         """Queue a broadcast; the running `gigguard run` process delivers it."""
         # Imported here so `gigguard --help` and `gigguard ask` do not load the database stack.
+        import asyncio
+
         from bot.bootstrap import build_app
         from bot.broadcast_target import workspace_refusal
         from bot.database import upgrade_database
@@ -88,6 +89,8 @@ def register(app: typer.Typer, settings: Callable[[], Settings]) -> None:
         ] = False,
     ) -> None:
         """Scheduled and recent broadcasts with their delivery report."""
+        import asyncio
+
         from adapters.console.render import terminal_width
         from bot.bootstrap import build_app
         from bot.database import upgrade_database

@@ -6,9 +6,6 @@ not pay for the database stack, the chat clients or the charts (tests/ops checks
 
 from __future__ import annotations
 
-import asyncio
-import datetime
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.broadcast_cli import register as register_broadcast_commands
+from bot.cli_choices import Platform
 from bot.dashboard_cli import register as register_dashboard_commands
-from bot.settings import Platform
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -65,6 +62,8 @@ def knowledge_check(
     ] = None,
 ) -> None:
     """Validate the knowledge files (and GIGGUARD_KNOWLEDGE_DIR): schema, topics, dates."""
+    import datetime
+
     from core.knowledge import load_knowledge
     from core.knowledge.check import check_knowledge, topic_ids_from_markdown
     from core.knowledge.loader import DEFAULT_DIR
@@ -93,6 +92,8 @@ def knowledge_reload() -> None:
     Bumps a generation row in the database, which each running bot polls every ~10 s, so it
     reaches bots on other hosts and containers too (`kill -HUP` reloads one local process).
     """
+    import asyncio
+
     from bot.database import create_engine, upgrade_database
     from bot.knowledge_reload import bump_generation, load_from_disk
     from core.faq.dataset import FaqDataError
@@ -141,6 +142,8 @@ def console(
 ) -> None:
     """Talk to the bot in this terminal (or pipe lines into it); reminders and broadcasts
     are delivered into the conversation."""
+    import asyncio
+
     from bot.database import upgrade_database
     from bot.platforms import ConsoleOptions
     from bot.runners import run_console_adapter
@@ -167,6 +170,8 @@ def run(
     moderator: Annotated[bool, typer.Option(help="Console: act as a moderator.")] = False,
 ) -> None:
     """Start the bot on every configured platform."""
+    import asyncio
+
     from bot.database import upgrade_database
     from bot.platforms import ConsoleOptions, configured_platforms
     from bot.runners import run_adapters
@@ -189,6 +194,7 @@ def ask(
 ) -> None:
     """Answer FAQ questions without a chat platform (no database: nothing is stored)."""
     import io
+    import json
 
     from core.commands.ask import answer_text
     from core.faq.factory import build_faq_engine

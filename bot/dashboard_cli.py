@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,6 +30,8 @@ def register(cli: typer.Typer, settings: Callable[[], Settings]) -> None:
         if platform not in ("slack", "discord", "console"):
             typer.echo("refused: --platform is slack, discord or console", err=True)
             raise typer.Exit(2)
+        import asyncio
+
         from bot.bootstrap import build_app
         from bot.dashboard import operator_link
         from bot.database import upgrade_database

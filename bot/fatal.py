@@ -12,11 +12,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from bot.logs import JsonFormatter, redact
 from core.errors import GigguardError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 DEBUG_FLAG = "--debug"
 CONFIGURATION = 2
@@ -48,6 +50,8 @@ def run_guarded(command: Callable[[], object], argv: Sequence[str] | None = None
 
 def describe(exc: BaseException) -> tuple[int, str]:
     """(exit code, the one line an operator reads) for what stopped the command."""
+    from pydantic import ValidationError  # not at import: `gigguard --help` skips pydantic
+
     from core.faq.dataset import FaqDataError
     from core.knowledge import KnowledgeError
 

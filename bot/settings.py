@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -21,14 +20,6 @@ SQLITE_POOL, SQLITE_COMMANDS = 1, 8
 POSTGRES_COMMANDS, POSTGRES_SPARE_CONNECTIONS = 10, 2
 # Where an interactive console logs when GIGGUARD_LOG_FILE is unset: not on its screen.
 CONSOLE_LOG_FILE = Path("data/gigguard-console.log")
-
-
-class Platform(StrEnum):
-    """Where gigguard can run: the CLI's `--platform` choices."""
-
-    CONSOLE = "console"
-    SLACK = "slack"
-    DISCORD = "discord"
 
 
 class Settings(BaseSettings):

@@ -27,6 +27,7 @@ from core.knowledge import Knowledge
 from core.per_knowledge import PerKnowledge
 from core.phrases import Clause
 from core.toggle_words import ToggleWords, toggle_words_for
+from core.yaml_load import load_yaml
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "dm_requests.yaml"
 FAQ = "faq"
@@ -96,7 +97,7 @@ class GrammarFile(_Strict):
 @cache
 def load_grammar(path: Path = DEFAULT_FILE) -> GrammarFile:
     try:
-        return GrammarFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return GrammarFile.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise GrammarError(f"{path}: {exc}") from exc
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import UserInputError
 from core.inbox.entry import EntryError, build_entry
@@ -18,8 +19,10 @@ from core.inbox.models import QuestionGroup
 from core.inbox.scrub import scrub
 from core.knowledge import KnowledgeError
 from core.knowledge.community_files import FAQ, SOURCES
-from core.requests import Actor
-from core.services import Services
+
+if TYPE_CHECKING:  # annotations only: `gigguard ask` reaches this module without the services
+    from core.requests import Actor
+    from core.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
 from core.clock import Clock
 from core.outbox import Target
+from core.yaml_load import load_yaml
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "pacing.yaml"
 # No learned rate goes above this unless the operator says otherwise (GIGGUARD_MAX_SEND_RATE):
@@ -72,7 +72,7 @@ class Pacing(BaseModel):
 
 
 def load_pacing(path: Path = DEFAULT_FILE) -> Pacing:
-    return Pacing.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Pacing.model_validate(load_yaml(path.read_text(encoding="utf-8")))
 
 
 class LearnedPace:

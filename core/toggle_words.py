@@ -22,6 +22,7 @@ from core.errors import GigguardError
 from core.knowledge import Knowledge
 from core.per_knowledge import PerKnowledge
 from core.progress import toggle_ref
+from core.yaml_load import load_yaml
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "toggle_words.yaml"
 # Words that may sit between toggle names in a command: `done comms and work product`.
@@ -48,7 +49,7 @@ class _File(BaseModel):
 @cache
 def _read(path: Path) -> _File:
     try:
-        return _File.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return _File.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise ToggleWordsError(f"{path}: {exc}") from exc
 

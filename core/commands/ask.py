@@ -16,8 +16,12 @@ from core.replies import Button, Reply, Section
 from core.text import clean_input
 from core.topic_suggestions import closest_topics
 
-if TYPE_CHECKING:  # at run time only handlers need it; `gigguard ask` stays light
+if TYPE_CHECKING:  # at run time only handlers need them; `gigguard ask` stays light
     from core.commands.context import CommandContext
+    from core.commands.registry import Registry
+
+# A command's name is one word or two ("forget me"); a longer declined text is a question.
+COMMAND_WORDS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,29 @@ def answer_text(knowledge: Knowledge, faq: FaqEngine, question: str) -> Answer:
     return answer_question(knowledge, faq.match(text), text)
 
 
-async def ask(ctx: CommandContext, args: str) -> Reply:
+def did_you_mean(
+    knowledge: Knowledge, commands: Registry, text: str, *, moderator: bool
+) -> Reply | None:
+    """The reply to a word or two the FAQ declined that is a command mistyped ("stauts",
+    "hlep", "forgte me"): "Did you mean “status”?", with a button that runs it when it needs
+    no argument. None for anything else."""
+    if len(text.split()) > COMMAND_WORDS:
+        return None
+    name = commands.closest(text.rstrip("?!. "), moderator=moderator, slips=True)  # "stauts?"
+    spec = commands.get(name) if name else None
+    if spec is None:
+        return None
+    runs_alone = spec.accepts("")
+    buttons = [Button(spec.name, spec.name)] if runs_alone else []
+    buttons.append(Button(knowledge.message("button_all_topics"), TOPICS_COMMAND))
+    # The name alone when it runs as it is: "forget-me [confirm]" would invite the confirm.
+    line = knowledge.message("command_suggest", command=spec.name if runs_alone else spec.usage)
+    return Reply(blocks=(Section(line),), buttons=tuple(buttons))
+
+
+async def ask(ctx: CommandContext, args: str, *, commands: Registry | None = None) -> Reply:
+    """`commands`: the registry, so that a command mistyped in a DM ("stauts") is suggested
+    (`did_you_mean`) where the FAQ would decline it."""
     question = args.strip()
     if not question:
         raise UserInputError(ctx.msg("ask_empty"))
@@ -104,6 +130,11 @@ async def ask(ctx: CommandContext, args: str) -> Reply:
         exact = FaqMatch(kind=MatchKind.ANSWER, topic=question, confidence=1.0)
         return compose_answer(ctx.knowledge, exact, with_details=True, community=community)
     found = await asyncio.to_thread(ctx.services.faq.match, question)  # CPU, off the event loop
+    if found.kind is MatchKind.DECLINE and commands is not None:
+        moderator = ctx.request.actor.is_moderator
+        meant = did_you_mean(ctx.knowledge, commands, question, moderator=moderator)
+        if meant is not None:  # a typo, not a question: not counted, not held
+            return meant
     if found.kind is MatchKind.DECLINE:
         ctx.services.metrics.count(FAQ_DECLINES, platform=key.platform)
     if found.kind is not MatchKind.GREETING:  # counted in memory, written in batches

@@ -43,6 +43,9 @@ def build_registry(knowledge: Knowledge) -> Registry:
         lines = "\n".join(f"/optout {s.usage}: {s.summary}" for s in visible)
         return Reply(blocks=(Section(msg("help_intro"), title=msg("help_title")), Section(lines)))
 
+    async def ask_or_suggest(ctx: CommandContext, args: str) -> Reply:
+        return await ask.ask(ctx, args, commands=registry)
+
     specs += [
         CommandSpec("help", msg("help_help"), show_help),
         CommandSpec(
@@ -57,7 +60,7 @@ def build_registry(knowledge: Knowledge) -> Registry:
         CommandSpec(
             "ask",
             msg("help_ask"),
-            ask.ask,
+            ask_or_suggest,
             Argument("question", msg("arg_question"), required=True),
         ),
         CommandSpec("compare", msg("help_compare"), info.compare),
@@ -177,4 +180,5 @@ def build_registry(knowledge: Knowledge) -> Registry:
             button_only=True,
         ),
     ]
-    return Registry(specs)
+    registry = Registry(specs)
+    return registry

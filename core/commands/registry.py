@@ -99,16 +99,24 @@ class Registry:
             return text[1:]  # `/status`
         return None
 
-    def closest(self, line: str, *, moderator: bool) -> str | None:
+    def closest(self, line: str, *, moderator: bool, slips: bool = False) -> str | None:
         """The usable command most like a mistyped name (`stauts` -> `status`, `my dta` ->
         `my-data`), if any is close.
 
         Ranked by edit distance counting a swap of two letters as one edit, then by length
         difference, so `stauts` suggests `status` rather than `stats`. The first word and the
-        first two words are both tried, for names of two words.
+        first two words are both tried, for names of two words. Within two edits (a third of
+        a long name); with `slips`, for words that were perhaps no command at all (a DM), one
+        slip of the keyboard (two in a name of 10+ letters), so "ok" is not taken for `tz`.
         """
         words = line.split()
         typed = {_key("".join(words[:size])) for size in (1, 2) if len(words) >= size}
+
+        def within(name: str) -> int:
+            if slips:
+                return 2 if len(name) >= 10 else 1
+            return max(2, len(name) // 3)
+
         ranked = sorted(
             (
                 DamerauLevenshtein.distance(name, _key(spec.name)),
@@ -119,6 +127,6 @@ class Registry:
             if name
             for spec in self._specs.values()
             if (moderator or not spec.moderator_only) and not spec.button_only
-            if DamerauLevenshtein.distance(name, _key(spec.name)) <= max(2, len(name) // 3)
+            if DamerauLevenshtein.distance(name, _key(spec.name)) <= within(name)
         )
         return ranked[0][2] if ranked else None

@@ -17,8 +17,8 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-import dateparser
 from croniter import croniter
 from rapidfuzz import fuzz, process
 
@@ -130,10 +130,9 @@ def parse_when(text: str, *, now: dt.datetime, timezone: str | None) -> dt.datet
     """A future moment typed by a person ("in 3 days", "tomorrow 9am", "friday") -> UTC."""
     tz = zone(timezone)
     local_now = now.astimezone(tz)
-    parsed = dateparser.parse(
+    parsed = _read(
         _BARE_HOUR.sub(r"at \1:00", text),
-        languages=["en"],
-        settings={
+        {
             "PREFER_DATES_FROM": "future",
             "RELATIVE_BASE": local_now.replace(tzinfo=None),
             "TIMEZONE": tz.key,
@@ -152,6 +151,14 @@ def parse_when(text: str, *, now: dt.datetime, timezone: str | None) -> dt.datet
     return moment
 
 
+def _read(text: str, settings: dict[str, Any]) -> dt.datetime | None:
+    """dateparser's reading of English `text`. Imported by the first time a person types
+    (about 50 ms), not when the bot starts."""
+    import dateparser
+
+    return dateparser.parse(text, languages=["en"], settings=settings)
+
+
 def local_time(wall: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     """A naive wall-clock time in `tz`. In a DST gap it is moved forward past the gap."""
     aware = wall.replace(tzinfo=tz)
@@ -164,11 +171,7 @@ def local_time(wall: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
 def parse_clock(text: str) -> dt.time:
     """A time of day ("9am", "18:30", "noon") read by the same reader as `parse_when`."""
     base = dt.datetime(2001, 1, 1)
-    parsed = (
-        dateparser.parse(text, languages=["en"], settings={"RELATIVE_BASE": base})
-        if _CLOCK_WORDS.search(text)
-        else None
-    )
+    parsed = _read(text, {"RELATIVE_BASE": base}) if _CLOCK_WORDS.search(text) else None
     if parsed is None or parsed.date() != base.date():
         raise TimeError("when_schedule", text)
     return parsed.time().replace(second=0, microsecond=0)

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from core.yaml_load import FastSafeLoader, load_with
+
 
 class LineDict(dict[Any, Any]):
     """A mapping from YAML that knows the line of each key (1-based) and of itself."""
@@ -15,22 +17,27 @@ class LineDict(dict[Any, Any]):
     key_lines: dict[Any, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(FastSafeLoader):
     pass
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+class _ExactLineLoader(yaml.SafeLoader):
+    """The Python parser, for its error messages (core/yaml_load.py)."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
     result = LineDict(loader.construct_mapping(node, deep=True))
     result.line = node.start_mark.line + 1
     result.key_lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
     return result
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_LineLoader, _ExactLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def load_with_lines(text: str) -> Any:
-    return yaml.load(text, Loader=_LineLoader)
+    return load_with(text, _LineLoader, _ExactLineLoader)
 
 
 def line_of(raw: Any, loc: Sequence[int | str]) -> int | None:
