@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.delivery.when import TimeError, parse_when
-from core.dm_requests import RequestRouter, Routed, router_for
+from core.dm_requests import Routed, Routers, router_for
 from core.knowledge import load_knowledge
 
 SETS = Path(__file__).resolve().parent.parent / "tests" / "data" / "routing"
@@ -53,6 +53,7 @@ class Row:
     q: str
     route: str
     arg: str
+    lang: str = "en"  # the language the message is written in
 
 
 @dataclass
@@ -92,7 +93,7 @@ def same(row: Row, got: Routed) -> bool:
     return False
 
 
-def score(router: RequestRouter, rows: list[Row]) -> Report:
+def score(router: Routers, rows: list[Row]) -> Report:
     report = Report()
     for row in rows:
         got = router.route(row.q)
@@ -127,13 +128,23 @@ def show(name: str, report: Report, *, misses: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="*", default=["dev", "fresh", "fresh2", "heldout"])
+    parser.add_argument(
+        "--sets",
+        nargs="*",
+        default=["dev", "fresh", "fresh2", "heldout", "es_pt", "es_pt_heldout"],
+    )
     parser.add_argument("--misses", action="store_true", help="print the kinds of miss")
     args = parser.parse_args()
     router = router_for(load_knowledge())
     for name in args.sets:
-        if (SETS / f"{name}.jsonl").exists():
-            show(name, score(router, load_set(name)), misses=args.misses)
+        if not (SETS / f"{name}.jsonl").exists():
+            continue
+        rows = load_set(name)
+        languages = sorted({row.lang for row in rows})
+        for language in languages:
+            label = name if languages == ["en"] else f"{name} [{language}]"
+            mine = [row for row in rows if row.lang == language]
+            show(label, score(router, mine), misses=args.misses)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,20 @@ A small intent grammar kept as data (core/data/dm_requests.yaml, read that file'
 first): frames of phrase groups, a mood (question, request, statement) and blockers such as
 negation, so "how do I switch off communications?" and "I haven't switched off comms yet"
 never record anything. Pure: no storage, no clock.
+
+Spanish and Portuguese have a grammar file each in the same shape (dm_requests_es.yaml,
+dm_requests_pt.yaml) with their own suffixes to stem by, and time words translated into the
+English that `remind` reads ("mañana a las 9" -> "tomorrow at 9"). Every grammar is tried,
+English first: members mix languages, and the platform's locale says little about the
+language of one message (bench/dm_routing.py measures the choice).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -24,11 +31,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from core import phrases
 from core.errors import GigguardError
 from core.knowledge import Knowledge
+from core.language import ENGLISH, detect
 from core.per_knowledge import PerKnowledge
 from core.phrases import Clause
 from core.toggle_words import ToggleWords, toggle_words_for
 
-DEFAULT_FILE = Path(__file__).parent / "data" / "dm_requests.yaml"
+DATA = Path(__file__).parent / "data"
+DEFAULT_FILE = DATA / "dm_requests.yaml"
+# Each language's grammar and the toggle words it adds to the English ones; English first.
+LANGUAGE_FILES: dict[str, tuple[Path, tuple[Path, ...]]] = {
+    ENGLISH: (DEFAULT_FILE, ()),
+    **{
+        language: (DATA / f"dm_requests_{language}.yaml", (DATA / f"toggle_words_{language}.yaml",))
+        for language in ("es", "pt")
+    },
+}
+MIN_STEM = 4  # letters a suffix leaves at least: "como" stays apart from "com"
+_TIME_LISTS = ("anchors", "joiners", "dropped_first", "dropped_last")
+_HEDGES = ("negation", "condition", "intention", "asking")
 FAQ = "faq"
 ALL = "all"
 _CLOCK = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$")
@@ -59,9 +79,29 @@ class TimeWords(_Strict):
     joiners: list[str]
     dropped_first: list[str]
     dropped_last: list[str]
+    english: dict[str, str] = Field(default_factory=dict)  # what `remind` reads, longest first
+
+
+class Stemmer:
+    """English stems (core.phrases), or the longest of a language's suffixes cut off."""
+
+    def __init__(self, suffixes: Sequence[str]) -> None:
+        self._suffixes = sorted(suffixes, key=len, reverse=True)
+
+    def __call__(self, word: str) -> str:
+        if not self._suffixes:
+            return phrases.stem(word)
+        if not word.isalpha():
+            return word
+        for suffix in self._suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+                return word[: -len(suffix)]
+        return word
 
 
 class GrammarFile(_Strict):
+    suffixes: list[str] = Field(default_factory=list)  # none: English stems
+    patterns: dict[str, str] = Field(default_factory=dict)  # regex -> replacement ("9h30")
     gap: int = Field(ge=0, le=5)
     max_words: int = Field(ge=1)
     max_clauses: int = Field(ge=1)
@@ -74,6 +114,7 @@ class GrammarFile(_Strict):
     @model_validator(mode="after")
     def classes_exist(self) -> GrammarFile:
         needed = {
+            *_HEDGES,
             "filler",
             "opener",
             "wh",
@@ -119,8 +160,8 @@ class Mood(Enum):
 Phrases = tuple[tuple[str, ...], ...]
 
 
-def _stemmed(texts: Sequence[str]) -> Phrases:
-    return tuple(s for s in (phrases.stems(t) for t in texts) if s)
+def _stemmed(texts: Sequence[str], stem: Callable[[str], str] = phrases.stem) -> Phrases:
+    return tuple(s for s in (tuple(map(stem, phrases.words(t))) for t in texts) if s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,34 +177,55 @@ class RequestRouter:
     guides are part of the vocabulary)."""
 
     def __init__(self, grammar: GrammarFile, toggles: ToggleWords, guides: dict[str, str]):
-        """`guides`: a marketplace guide's id -> its name (either may name it)."""
+        """`guides`: a marketplace guide's id -> its name (either may name it); `toggles`
+        stemmed as the grammar stems (`Stemmer(grammar.suffixes)`)."""
         self._grammar = grammar
         self._toggles = toggles
+        self._stem = Stemmer(grammar.suffixes) if grammar.suffixes else None
         # Each clause is asked about its toggles by several frames: read it once.
         self._mentioned = functools.lru_cache(maxsize=1024)(toggles.mentioned)
-        self._classes = {name: _stemmed(words) for name, words in grammar.classes.items()}
+        stem = self._stem or phrases.stem
+        self._classes = {name: _stemmed(words, stem) for name, words in grammar.classes.items()}
         self._light = frozenset(s for p in self._classes["light"] for s in p)
         self._guides = {
             stems: guide_id
             for guide_id, name in guides.items()
-            for stems in _stemmed([guide_id, name])
+            for stems in _stemmed([guide_id, name], stem)
         }
         self._frames = tuple(self._frame(spec) for spec in grammar.frames)
+        # Text is read without accents (core.phrases.fold), so are the words it is read by.
+        self._spellings = {phrases.fold(k).lower(): v for k, v in grammar.spellings.items()}
         self._spelling = re.compile(
-            r"\b(" + "|".join(map(re.escape, grammar.spellings)) + r")\b", re.IGNORECASE
+            r"\b(" + "|".join(map(re.escape, self._spellings)) + r")\b", re.IGNORECASE
+        )
+        self._patterns = [(re.compile(p, re.IGNORECASE), r) for p, r in grammar.patterns.items()]
+        time = grammar.time
+        self._time_words = time.model_copy(
+            update={f: [phrases.fold(w) for w in getattr(time, f)] for f in _TIME_LISTS}
+        )
+        self._english = sorted(
+            ((list(phrases.words(w)), e.split()) for w, e in time.english.items()), key=_longest
         )
 
     @classmethod
-    def for_knowledge(cls, knowledge: Knowledge) -> RequestRouter:
+    def for_knowledge(cls, knowledge: Knowledge, language: str = ENGLISH) -> RequestRouter:
         guides = {guide_id: guide.name for guide_id, guide in knowledge.guides.items()}
-        return cls(load_grammar(), toggle_words_for(knowledge), guides)
+        grammar_file, toggle_files = LANGUAGE_FILES[language]
+        grammar = load_grammar(grammar_file)
+        if not toggle_files:
+            return cls(grammar, toggle_words_for(knowledge), guides)
+        toggles = ToggleWords.from_knowledge(
+            knowledge, also=toggle_files, stem=Stemmer(grammar.suffixes)
+        )
+        return cls(grammar, toggles, guides)
 
     def _frame(self, spec: FrameSpec) -> _Frame:
         def group(items: list[str]) -> Phrases:
             found: list[tuple[str, ...]] = []
             for item in items:
                 is_class = item.startswith("<") and item.endswith(">")
-                found.extend(self._classes[item[1:-1]] if is_class else _stemmed([item]))
+                stem = self._stem or phrases.stem
+                found.extend(self._classes[item[1:-1]] if is_class else _stemmed([item], stem))
             return tuple(found)
 
         return _Frame(
@@ -174,10 +236,7 @@ class RequestRouter:
         )
 
     def route(self, text: str) -> Routed:
-        for symbol, word in self._grammar.symbols.items():
-            text = text.replace(symbol, word)
-        spelled = self._spelling.sub(lambda m: self._grammar.spellings[m[1].lower()], text)
-        found = phrases.clauses(spelled)
+        found = self._clauses(text)
         words = sum(len(clause.words) for clause in found)
         if words > self._grammar.max_words or len(found) > self._grammar.max_clauses:
             return Routed(FAQ)
@@ -196,6 +255,30 @@ class RequestRouter:
             if fits:
                 return fits[0]
         return Routed(FAQ)
+
+    def hedges(self, text: str) -> bool:
+        """Whether the text holds this grammar's words for a negation, condition, intention or
+        question ("not", "if", "want to", "what is ..."); a "?" is no word of any language."""
+        hedging = [self._classes[c] for c in _HEDGES]
+        openers = self._classes["opener"]
+        return any(
+            self._at(openers, clause.stems, self._start(clause.stems)) is not None
+            or any(self._first(group, clause.stems) for group in hedging)
+            for clause in self._clauses(text)
+        )
+
+    def _clauses(self, text: str) -> list[Clause]:
+        for symbol, word in self._grammar.symbols.items():
+            text = text.replace(symbol, word)
+        for pattern, replacement in self._patterns:
+            text = pattern.sub(replacement, text)
+        text = phrases.fold(text)
+        spelled = self._spelling.sub(lambda m: self._spellings[m[1].lower()], text)
+        found = phrases.clauses(spelled)
+        if self._stem is None:
+            return found
+        stem = self._stem
+        return [dataclasses.replace(c, stems=tuple(map(stem, c.words))) for c in found]
 
     def _joined(self, fits: list[Routed]) -> Routed:
         """One record for toggles named clause by clause: "messages: done. files: done."."""
@@ -321,7 +404,7 @@ class RequestRouter:
 
     def _time(self, words: Sequence[str]) -> str:
         """The longest run of time words holding an anchor: "tomorrow at 9", "in 3 days"."""
-        time = self._grammar.time
+        time = self._time_words
         anchors, joiners = set(time.anchors), set(time.joiners)
         best: list[str] = []
         run: list[str] = []
@@ -337,7 +420,61 @@ class RequestRouter:
             if anchored and len(run) > len(best):
                 best = run
             run = []
-        return " ".join(best)
+        return " ".join(self._in_english(best))
+
+    def _in_english(self, words: list[str]) -> list[str]:
+        """The time words as `remind` reads them: "manana a las 9" -> "tomorrow at 9"."""
+        out: list[str] = []
+        position = 0
+        while position < len(words):
+            for phrase, english in self._english:
+                if words[position : position + len(phrase)] == phrase:
+                    out += english
+                    position += len(phrase)
+                    break
+            else:
+                out.append(words[position])
+                position += 1
+        return out
 
 
-router_for = PerKnowledge(RequestRouter.for_knowledge)
+def _longest(pair: tuple[list[str], list[str]]) -> int:
+    return -len(pair[0])
+
+
+class Routers:
+    """Every language's router. A message core.language recognises as Spanish or Portuguese
+    is read by that grammar, then English ("ya desactivé comms"). Any other goes to every
+    grammar in turn, English first: a Spanish message naming Upwork's English toggle names
+    ("desactivé Work Product Data") reads as English. A request a later grammar reads
+    stands only if no earlier one hedges it, since a grammar does not know another
+    language's little words ("work product is NOT done, take it off my list" is no Spanish
+    record)."""
+
+    def __init__(self, routers: dict[str, RequestRouter]) -> None:
+        self._routers = routers
+
+    @classmethod
+    def for_knowledge(cls, knowledge: Knowledge) -> Routers:
+        return cls({lang: RequestRouter.for_knowledge(knowledge, lang) for lang in LANGUAGE_FILES})
+
+    def route(self, text: str, languages: Sequence[str] | None = None) -> Routed:
+        """`languages`: the grammars to try, in order (default: by the text's language)."""
+        tried: list[RequestRouter] = []
+        for language in languages or self.order(text):
+            router = self._routers[language]
+            routed = router.route(text)
+            if routed.route != FAQ:
+                return Routed(FAQ) if any(t.hedges(text) for t in tried) else routed
+            tried.append(router)
+        return Routed(FAQ)
+
+    def order(self, text: str) -> tuple[str, ...]:
+        """The grammars to read `text` by, in turn."""
+        language = detect(text)
+        if language is None or language == ENGLISH or language not in self._routers:
+            return tuple(self._routers)
+        return (language, ENGLISH)
+
+
+router_for = PerKnowledge(Routers.for_knowledge)

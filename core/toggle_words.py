@@ -8,7 +8,7 @@ suggestion.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -62,8 +62,21 @@ class ToggleWords:
     spelled: dict[str, str]  # each phrase as written -> ref, for suggestions
 
     @classmethod
-    def from_knowledge(cls, knowledge: Knowledge, path: Path = DEFAULT_FILE) -> ToggleWords:
-        data = _read(path)
+    def from_knowledge(
+        cls,
+        knowledge: Knowledge,
+        path: Path = DEFAULT_FILE,
+        *,
+        also: Sequence[Path] = (),
+        stem: Callable[[str], str] = phrases.stem,
+    ) -> ToggleWords:
+        """`also`: another language's words, added to `path`'s; `stem`: that language's
+        stems (the router reading its messages stems them alike)."""
+        files = {source: _read(source) for source in (path, *also)}
+
+        def stems(text: str) -> Phrase:
+            return tuple(map(stem, phrases.words(text)))
+
         pairs = [(g, t) for g in knowledge.toggle_marketplaces() for t in g.toggles]
         refs = tuple(dict.fromkeys(toggle_ref(knowledge, g, t) for g, t in pairs))
         owners: dict[str, set[str]] = {}  # a phrase -> every toggle it may name
@@ -79,39 +92,40 @@ class ToggleWords:
             for text in (toggle.id, toggle.name):
                 if len(parts := re.split(r"[-\s]+", text)) > 1:
                     claim("".join(p[0] for p in parts).lower(), ref)
-        for place, ordinal in enumerate(data.ordinals[: len(refs)]):
-            for text in ordinal:
-                for noun in data.ordinal_nouns:
-                    claim(f"{text} {noun}", refs[place])
-        for key, synonyms in data.toggles.items():
-            marketplace, _, toggle_id = key.rpartition(":")
-            named_by_key = {
-                toggle_ref(knowledge, g, t)
-                for g, t in pairs
-                if t.id == toggle_id and marketplace in ("", g.id)
-            }
-            if not named_by_key:
-                raise ToggleWordsError(f"{path}: {key!r} is not a toggle of any marketplace")
-            for text in synonyms:
-                if (other := listed.setdefault(text.lower(), key)) != key:
-                    raise ToggleWordsError(f"{path}: {text!r} names both {other} and {key}")
-                claim(text, *named_by_key)
+        for source, data in files.items():
+            for place, ordinal in enumerate(data.ordinals[: len(refs)]):
+                for text in ordinal:
+                    for noun in data.ordinal_nouns:  # each file's ordinals with its own nouns
+                        claim(f"{text} {noun}", refs[place])
+            for key, synonyms in data.toggles.items():
+                marketplace, _, toggle_id = key.rpartition(":")
+                named_by_key = {
+                    toggle_ref(knowledge, g, t)
+                    for g, t in pairs
+                    if t.id == toggle_id and marketplace in ("", g.id)
+                }
+                if not named_by_key:
+                    raise ToggleWordsError(f"{source}: {key!r} is not a toggle of any marketplace")
+                for text in synonyms:
+                    if (other := listed.setdefault(text.lower(), key)) != key:
+                        raise ToggleWordsError(f"{source}: {text!r} names both {other} and {key}")
+                    claim(text, *named_by_key)
         # A phrase that several marketplaces' toggles share ("communications" once another
         # marketplace has one too) names none: the member picks with `marketplace:toggle`.
         spelled = {text: next(iter(refs)) for text, refs in owners.items() if len(refs) == 1}
         named = sorted(
-            ((phrases.stems(text), ref) for text, ref in spelled.items()),
+            ((stems(text), ref) for text, ref in spelled.items()),
             key=lambda item: -len(item[0]),
         )
 
         def longest_first(texts: list[str]) -> tuple[Phrase, ...]:
-            return tuple(sorted((phrases.stems(t) for t in texts), key=len, reverse=True))
+            return tuple(sorted((stems(t) for t in texts), key=len, reverse=True))
 
         return cls(
             refs,
             tuple(p for p in named if p[0]),
-            longest_first(data.all),
-            longest_first(data.all_loose),
+            longest_first([t for data in files.values() for t in data.all]),
+            longest_first([t for data in files.values() for t in data.all_loose]),
             spelled,
         )
 
