@@ -34,14 +34,16 @@ import datetime as dt
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.delivery.when import TimeError, parse_when
-from core.dm_requests import Routed, Routers, router_for
+from core.dm_requests import FAQ, Routed, Routers, router_for
 from core.knowledge import load_knowledge
+from core.language import ENGLISH
 
 SETS = Path(__file__).resolve().parent.parent / "tests" / "data" / "routing"
 DESTRUCTIVE = frozenset({"done", "undo", "forget-me", "mute"})
@@ -93,10 +95,43 @@ def same(row: Row, got: Routed) -> bool:
     return False
 
 
-def score(router: Routers, rows: list[Row]) -> Report:
+Strategy = Callable[[Routers, Row], Routed]
+
+
+def shipped(routers: Routers, row: Row) -> Routed:
+    return routers.route(row.q)
+
+
+def first_fit(routers: Routers, row: Row) -> Routed:
+    """Every grammar, English first, the first request wins (no detection, no veto)."""
+    for router in routers.by_language.values():
+        if (got := router.route(row.q)).route != FAQ:
+            return got
+    return Routed(FAQ)
+
+
+def all_vetoed(routers: Routers, row: Row) -> Routed:
+    """Every grammar, English first, with the veto (no detection)."""
+    return routers.route(row.q, tuple(routers.by_language))
+
+
+def member_language(routers: Routers, row: Row) -> Routed:
+    """The labelled language's grammar, then English (the member's language known)."""
+    return routers.route(row.q, tuple(dict.fromkeys((row.lang, ENGLISH))))
+
+
+STRATEGIES: dict[str, Strategy] = {
+    "shipped: by the text's detected language, else all with the veto": shipped,
+    "all grammars, first request wins": first_fit,
+    "all grammars with the veto": all_vetoed,
+    "the member's language, then English": member_language,
+}
+
+
+def score(router: Routers, rows: list[Row], strategy: Strategy = shipped) -> Report:
     report = Report()
     for row in rows:
-        got = router.route(row.q)
+        got = strategy(router, row)
         report.rows += 1
         report.per_route[row.route] += 1
         if same(row, got):
@@ -131,20 +166,43 @@ def main() -> None:
     parser.add_argument(
         "--sets",
         nargs="*",
-        default=["dev", "fresh", "fresh2", "heldout", "es_pt", "es_pt_heldout"],
+        default=["dev", "fresh", "fresh2", "heldout", "es_pt", "es_pt_heldout", "es_pt_fresh"],
     )
     parser.add_argument("--misses", action="store_true", help="print the kinds of miss")
+    parser.add_argument(
+        "--strategies", action="store_true", help="compare ways of choosing the grammars"
+    )
     args = parser.parse_args()
     router = router_for(load_knowledge())
-    for name in args.sets:
-        if not (SETS / f"{name}.jsonl").exists():
-            continue
-        rows = load_set(name)
-        languages = sorted({row.lang for row in rows})
+    rows = {name: load_set(name) for name in args.sets if (SETS / f"{name}.jsonl").exists()}
+    for name, labelled in rows.items():
+        languages = sorted({row.lang for row in labelled})
         for language in languages:
             label = name if languages == ["en"] else f"{name} [{language}]"
-            mine = [row for row in rows if row.lang == language]
+            mine = [row for row in labelled if row.lang == language]
             show(label, score(router, mine), misses=args.misses)
+    if args.strategies:
+        compare_strategies(router, [row for labelled in rows.values() for row in labelled])
+
+
+def compare_strategies(router: Routers, rows: list[Row]) -> None:
+    """Each strategy over every set, English rows apart from Spanish and Portuguese ones; and
+    how each grammar alone reads the other languages' rows (what a wrong choice costs)."""
+    print("strategies (every set):")
+    for description, strategy in STRATEGIES.items():
+        figures = []
+        for group, members in (("en", {"en"}), ("es+pt", {"es", "pt"})):
+            report = score(router, [r for r in rows if r.lang in members], strategy)
+            figures.append(
+                f"{group} {report.right}/{report.rows} ({report.accuracy:.1%}), "
+                f"{report.destructive} destructive"
+            )
+        print(f"  {description}: " + "; ".join(figures))
+    print("each grammar alone on the other languages' rows (destructive misses):")
+    for language in router.by_language:
+        foreign = [r for r in rows if r.lang != language]
+        alone = score(router, foreign, lambda rs, row, lang=language: rs.route(row.q, (lang,)))
+        print(f"  {language} grammar on {alone.rows} rows: {alone.destructive}")
 
 
 if __name__ == "__main__":

@@ -83,15 +83,17 @@ class TimeWords(_Strict):
 
 
 class Stemmer:
-    """English stems (core.phrases), or the longest of a language's suffixes cut off."""
+    """English stems (core.phrases), or the longest of a language's suffixes cut off; words
+    in `whole` keep their ending (in "¿puedo ...?" / "¿puedes ...?" the person matters)."""
 
-    def __init__(self, suffixes: Sequence[str]) -> None:
+    def __init__(self, suffixes: Sequence[str], whole: Sequence[str] = ()) -> None:
         self._suffixes = sorted(suffixes, key=len, reverse=True)
+        self._whole = frozenset(map(phrases.fold, whole))
 
     def __call__(self, word: str) -> str:
         if not self._suffixes:
             return phrases.stem(word)
-        if not word.isalpha():
+        if not word.isalpha() or word in self._whole:
             return word
         for suffix in self._suffixes:
             if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
@@ -101,6 +103,7 @@ class Stemmer:
 
 class GrammarFile(_Strict):
     suffixes: list[str] = Field(default_factory=list)  # none: English stems
+    whole: list[str] = Field(default_factory=list)  # words no suffix is cut from
     patterns: dict[str, str] = Field(default_factory=dict)  # regex -> replacement ("9h30")
     gap: int = Field(ge=0, le=5)
     max_words: int = Field(ge=1)
@@ -181,7 +184,7 @@ class RequestRouter:
         stemmed as the grammar stems (`Stemmer(grammar.suffixes)`)."""
         self._grammar = grammar
         self._toggles = toggles
-        self._stem = Stemmer(grammar.suffixes) if grammar.suffixes else None
+        self._stem = Stemmer(grammar.suffixes, grammar.whole) if grammar.suffixes else None
         # Each clause is asked about its toggles by several frames: read it once.
         self._mentioned = functools.lru_cache(maxsize=1024)(toggles.mentioned)
         stem = self._stem or phrases.stem
@@ -215,7 +218,7 @@ class RequestRouter:
         if not toggle_files:
             return cls(grammar, toggle_words_for(knowledge), guides)
         toggles = ToggleWords.from_knowledge(
-            knowledge, also=toggle_files, stem=Stemmer(grammar.suffixes)
+            knowledge, also=toggle_files, stem=Stemmer(grammar.suffixes, grammar.whole)
         )
         return cls(grammar, toggles, guides)
 
@@ -256,15 +259,26 @@ class RequestRouter:
                 return fits[0]
         return Routed(FAQ)
 
-    def hedges(self, text: str) -> bool:
-        """Whether the text holds this grammar's words for a negation, condition, intention or
+    def hedges(self, text: str) -> list[tuple[str, ...]]:
+        """The words of the text this grammar reads as a negation, condition, intention or
         question ("not", "if", "want to", "what is ..."); a "?" is no word of any language."""
-        hedging = [self._classes[c] for c in _HEDGES]
-        openers = self._classes["opener"]
+        found: list[tuple[str, ...]] = []
+        for clause in self._clauses(text):
+            start = self._start(clause.stems)
+            end = self._at(self._classes["opener"], clause.stems, start)
+            if end is not None:
+                found.append(clause.words[start:end])
+            for name in _HEDGES:
+                span = self._first(self._classes[name], clause.stems)
+                if span is not None:
+                    found.append(clause.words[span[0] : span[1]])
+        return found
+
+    def reads_as_hedge(self, words: tuple[str, ...]) -> bool:
+        """Whether this grammar has `words` among its own hedges (then it weighed them)."""
+        stems = tuple(map(self._stem or phrases.stem, words))
         return any(
-            self._at(openers, clause.stems, self._start(clause.stems)) is not None
-            or any(self._first(group, clause.stems) for group in hedging)
-            for clause in self._clauses(text)
+            self._at(self._classes[name], stems, 0) == len(stems) for name in (*_HEDGES, "opener")
         )
 
     def _clauses(self, text: str) -> list[Clause]:
@@ -444,36 +458,43 @@ def _longest(pair: tuple[list[str], list[str]]) -> int:
 
 class Routers:
     """Every language's router. A message core.language recognises as Spanish or Portuguese
-    is read by that grammar, then English ("ya desactivé comms"). Any other goes to every
-    grammar in turn, English first: a Spanish message naming Upwork's English toggle names
-    ("desactivé Work Product Data") reads as English. A request a later grammar reads
-    stands only if no earlier one hedges it, since a grammar does not know another
-    language's little words ("work product is NOT done, take it off my list" is no Spanish
-    record)."""
+    is read by that grammar, then English ("ya desactivé comms"); any other by all three,
+    English first (a Spanish message naming Upwork's English toggle names, "desactivé Work
+    Product Data", reads as English). A grammar's reading stands only if no other grammar
+    hedges the text with words it does not know itself ("work product is NOT done, take it
+    off my list" is no Spanish record; Spanish "intenté apagar ..." is no Portuguese
+    "apagar", delete; "como" asks in both), and the readings that stand must agree:
+    Portuguese "apaga todos os meus dados" (delete) is Spanish "switch everything off", so a
+    message two grammars read differently is a question for the FAQ."""
 
     def __init__(self, routers: dict[str, RequestRouter]) -> None:
-        self._routers = routers
+        self.by_language = routers
 
     @classmethod
     def for_knowledge(cls, knowledge: Knowledge) -> Routers:
         return cls({lang: RequestRouter.for_knowledge(knowledge, lang) for lang in LANGUAGE_FILES})
 
     def route(self, text: str, languages: Sequence[str] | None = None) -> Routed:
-        """`languages`: the grammars to try, in order (default: by the text's language)."""
-        tried: list[RequestRouter] = []
-        for language in languages or self.order(text):
-            router = self._routers[language]
+        """`languages`: the grammars to read by, in turn (default: by the text's language)."""
+        order = list(languages or self.choose(text))
+        hedges = {language: self.by_language[language].hedges(text) for language in order}
+        readings: set[Routed] = set()
+        for place, language in enumerate(order):
+            router = self.by_language[language]
             routed = router.route(text)
-            if routed.route != FAQ:
-                return Routed(FAQ) if any(t.hedges(text) for t in tried) else routed
-            tried.append(router)
-        return Routed(FAQ)
+            # English comes first when the language is unknown: the little words of the
+            # grammars after it ("no", "que") are English words too, so they do not bear on it.
+            judges = order[:place] + (order[place + 1 :] if language != ENGLISH else [])
+            heard = (words for judge in judges for words in hedges[judge])
+            if routed.route != FAQ and all(router.reads_as_hedge(w) for w in heard):
+                readings.add(routed)
+        return readings.pop() if len(readings) == 1 else Routed(FAQ)
 
-    def order(self, text: str) -> tuple[str, ...]:
-        """The grammars to read `text` by, in turn."""
+    def choose(self, text: str) -> tuple[str, ...]:
+        """The grammars to read `text` by."""
         language = detect(text)
-        if language is None or language == ENGLISH or language not in self._routers:
-            return tuple(self._routers)
+        if language is None or language == ENGLISH or language not in self.by_language:
+            return tuple(self.by_language)
         return (language, ENGLISH)
 
 
