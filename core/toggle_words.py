@@ -2,7 +2,8 @@
 
 `done comms`, `undo work product` and "I switched off the messages toggle" all name a toggle
 through this vocabulary; a near miss ("comunications") still matches, a far one gets a
-suggestion.
+suggestion. Each other language adds its words in data/toggle_words_<language>.yaml: commands
+take them all (`done archivos`), a language's request grammar its own and the English ones.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class _File(BaseModel):
     all_loose: list[str] = Field(default_factory=list)
     ordinals: list[list[str]] = Field(default_factory=list)
     ordinal_nouns: list[str] = Field(default_factory=list)
+    ordinals_alone: list[list[str]] = Field(default_factory=list)  # "el primero", by place
+    joiners: list[str] = Field(default_factory=list)  # more words like _JOINERS ("y", "e")
     toggles: dict[str, list[str]]
 
 
@@ -60,6 +63,7 @@ class ToggleWords:
     everything: tuple[Phrase, ...]  # "all three", "the lot", ...
     loosely_everything: tuple[Phrase, ...]  # "all", "everything": only beside a record verb
     spelled: dict[str, str]  # each phrase as written -> ref, for suggestions
+    joiners: frozenset[str] = _JOINERS
 
     @classmethod
     def from_knowledge(
@@ -97,6 +101,9 @@ class ToggleWords:
                 for text in ordinal:
                     for noun in data.ordinal_nouns:  # each file's ordinals with its own nouns
                         claim(f"{text} {noun}", refs[place])
+            for place, texts in enumerate(data.ordinals_alone[: len(refs)]):
+                for text in texts:
+                    claim(text, refs[place])
             for key, synonyms in data.toggles.items():
                 marketplace, _, toggle_id = key.rpartition(":")
                 named_by_key = {
@@ -127,6 +134,7 @@ class ToggleWords:
             longest_first([t for data in files.values() for t in data.all]),
             longest_first([t for data in files.values() for t in data.all_loose]),
             spelled,
+            _JOINERS | {s for data in files.values() for t in data.joiners for s in stems(t)},
         )
 
     def mentioned(self, stems: Sequence[str], *, loosely: bool = True) -> tuple[str, ...]:
@@ -137,7 +145,7 @@ class ToggleWords:
     def read(self, text: str) -> tuple[str, ...]:
         """The toggles a command argument names, if it names toggles and nothing else."""
         found, rest = self._cover(phrases.stems(text), loosely=True)
-        return found if found and all(s in _JOINERS for s in rest) else ()
+        return found if found and all(s in self.joiners for s in rest) else ()
 
     def closest(self, text: str) -> str | None:
         """The toggle whose id, name or synonym is nearest a mistyped one, if any is near."""
@@ -167,4 +175,10 @@ def _take(phrase: Phrase, left: list[str | None]) -> bool:
     return True
 
 
-toggle_words_for = PerKnowledge(ToggleWords.from_knowledge)
+def _every_language(knowledge: Knowledge) -> ToggleWords:
+    """Commands take the toggles' words in every language: `done archivos`."""
+    others = sorted(DEFAULT_FILE.parent.glob("toggle_words_*.yaml"))
+    return ToggleWords.from_knowledge(knowledge, also=others)
+
+
+toggle_words_for = PerKnowledge(_every_language)

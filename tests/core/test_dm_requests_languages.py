@@ -152,6 +152,21 @@ async def test_a_record_in_portuguese_says_what_it_did_in_portuguese(
 
 
 @pytest.mark.parametrize(
+    ("command", "recorded"),
+    [
+        ("done archivos", "Work Product Data"),
+        ("done mensagens e propostas", "Communications Data, Other Platform Data"),
+        ("done los tres", "Communications Data, Work Product Data, Other Platform Data"),
+    ],
+)
+async def test_commands_take_toggle_words_in_every_language(
+    core: Gigguard, command: str, recorded: str
+) -> None:
+    request = Request(Actor(ALICE), command, Place.DM, Origin.COMMAND)
+    assert f"Recorded: {recorded} switched off" in render_plain(await core.handle(request))
+
+
+@pytest.mark.parametrize(
     ("text", "said"),
     [("recuérdame mañana a las 9", "Recordatorio"), ("me lembra amanhã às 9h", "Lembrete")],
 )
