@@ -40,7 +40,7 @@ detection, but the language is not known when a DM is routed (Slack says "en-US"
 most); every grammar with the first request winning makes 3 destructive misses on es/pt
 rows (Portuguese "apaga" deletes, Spanish "apaga" switches off; "intenté apagar" read as a
 Portuguese deletion); every grammar with the veto and the agreement rule makes none
-(98.1%); each grammar alone misreads 1-2 rows of the other languages destructively.
+(98.4%); each grammar alone misreads 1-2 rows of the other languages destructively.
 """
 
 from __future__ import annotations

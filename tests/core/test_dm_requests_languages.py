@@ -115,9 +115,8 @@ def test_readings_that_disagree_are_a_question() -> None:
 def test_suffix_stems_join_a_verbs_forms_and_keep_whole_words_whole() -> None:
     grammar = load_grammar(LANGUAGE_FILES["es"][0])
     stem = Stemmer(grammar.suffixes, grammar.whole)
-    assert {stem(w) for w in ("desactive", "desactivado", "desactivar", "desactivamos")} == {
-        "desactiv"
-    }
+    assert {stem(w) for w in ("desactive", "desactivado", "desactivamos")} == {"desactiv"}
+    assert stem("desactivar") == "desactivar"  # what to do, not what was done
     assert stem("puedo") != stem("puedes")
     assert stem("como") == "como"  # four letters left at least: not "com" (with)
 
