@@ -8,9 +8,9 @@ never record anything. Pure: no storage, no clock.
 
 Spanish and Portuguese have a grammar file each in the same shape (dm_requests_es.yaml,
 dm_requests_pt.yaml) with their own suffixes to stem by, and time words translated into the
-English that `remind` reads ("mañana a las 9" -> "tomorrow at 9"). Every grammar is tried,
-English first: members mix languages, and the platform's locale says little about the
-language of one message (bench/dm_routing.py measures the choice).
+English that `remind` reads ("mañana a las 9" -> "tomorrow at 9"). Which grammars read a
+message, and how their readings combine, is `Routers` (bench/dm_routing.py --strategies
+measures the choice).
 """
 
 from __future__ import annotations
@@ -181,13 +181,13 @@ class RequestRouter:
 
     def __init__(self, grammar: GrammarFile, toggles: ToggleWords, guides: dict[str, str]):
         """`guides`: a marketplace guide's id -> its name (either may name it); `toggles`
-        stemmed as the grammar stems (`Stemmer(grammar.suffixes)`)."""
+        stemmed as the grammar stems (`Stemmer(grammar.suffixes, grammar.whole)`)."""
         self._grammar = grammar
         self._toggles = toggles
-        self._stem = Stemmer(grammar.suffixes, grammar.whole) if grammar.suffixes else None
+        self._stem = Stemmer(grammar.suffixes, grammar.whole)
         # Each clause is asked about its toggles by several frames: read it once.
         self._mentioned = functools.lru_cache(maxsize=1024)(toggles.mentioned)
-        stem = self._stem or phrases.stem
+        stem = self._stem
         self._classes = {name: _stemmed(words, stem) for name, words in grammar.classes.items()}
         self._light = frozenset(s for p in self._classes["light"] for s in p)
         self._guides = {
@@ -207,7 +207,8 @@ class RequestRouter:
             update={f: [phrases.fold(w) for w in getattr(time, f)] for f in _TIME_LISTS}
         )
         self._english = sorted(
-            ((list(phrases.words(w)), e.split()) for w, e in time.english.items()), key=_longest
+            ((list(phrases.words(w)), e.split()) for w, e in time.english.items()),
+            key=lambda pair: -len(pair[0]),
         )
 
     @classmethod
@@ -227,8 +228,8 @@ class RequestRouter:
             found: list[tuple[str, ...]] = []
             for item in items:
                 is_class = item.startswith("<") and item.endswith(">")
-                stem = self._stem or phrases.stem
-                found.extend(self._classes[item[1:-1]] if is_class else _stemmed([item], stem))
+                stemmed = _stemmed([item], self._stem)
+                found.extend(self._classes[item[1:-1]] if is_class else stemmed)
             return tuple(found)
 
         return _Frame(
@@ -276,7 +277,7 @@ class RequestRouter:
 
     def reads_as_hedge(self, words: tuple[str, ...]) -> bool:
         """Whether this grammar has `words` among its own hedges (then it weighed them)."""
-        stems = tuple(map(self._stem or phrases.stem, words))
+        stems = tuple(map(self._stem, words))
         return any(
             self._at(self._classes[name], stems, 0) == len(stems) for name in (*_HEDGES, "opener")
         )
@@ -289,7 +290,7 @@ class RequestRouter:
         text = phrases.fold(text)
         spelled = self._spelling.sub(lambda m: self._spellings[m[1].lower()], text)
         found = phrases.clauses(spelled)
-        if self._stem is None:
+        if not self._grammar.suffixes:  # English: core.phrases stemmed them already
             return found
         stem = self._stem
         return [dataclasses.replace(c, stems=tuple(map(stem, c.words))) for c in found]
@@ -450,10 +451,6 @@ class RequestRouter:
                 out.append(words[position])
                 position += 1
         return out
-
-
-def _longest(pair: tuple[list[str], list[str]]) -> int:
-    return -len(pair[0])
 
 
 class Routers:
