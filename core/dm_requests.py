@@ -104,7 +104,7 @@ class Stemmer:
 class GrammarFile(_Strict):
     suffixes: list[str] = Field(default_factory=list)  # none: English stems
     whole: list[str] = Field(default_factory=list)  # words no suffix is cut from
-    patterns: dict[str, str] = Field(default_factory=dict)  # regex -> replacement ("9h30")
+    patterns: dict[str, str] = Field(default_factory=dict)  # regex -> replacement, on folded text
     gap: int = Field(ge=0, le=5)
     max_words: int = Field(ge=1)
     max_clauses: int = Field(ge=1)
@@ -285,9 +285,9 @@ class RequestRouter:
     def _clauses(self, text: str) -> list[Clause]:
         for symbol, word in self._grammar.symbols.items():
             text = text.replace(symbol, word)
+        text = phrases.fold(text)
         for pattern, replacement in self._patterns:
             text = pattern.sub(replacement, text)
-        text = phrases.fold(text)
         spelled = self._spelling.sub(lambda m: self._spellings[m[1].lower()], text)
         found = phrases.clauses(spelled)
         if not self._grammar.suffixes:  # English: core.phrases stemmed them already

@@ -61,6 +61,9 @@ async def dm(core: Gigguard, text: str) -> Reply:
         ("quiero desactivar los tres", FAQ, ""),
         ("¿puedo borrar mis datos después?", FAQ, ""),
         ("¿puedes recordarme?", FAQ, ""),
+        ("desactivé comunicaciones pero no los archivos", "done", "communications"),
+        ("desliguei as comunicações, e agora?", "done", "communications"),
+        ("es necesario desactivar comunicaciones", FAQ, ""),  # an infinitive records nothing
     ],
 )
 def test_requests_and_questions(text: str, route: str, arg: str) -> None:
