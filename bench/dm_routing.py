@@ -34,13 +34,15 @@ es_pt_heldout.jsonl (32 + 32) written before any es/pt grammar existed, by the s
 destructive; es_pt_fresh.jsonl (40 + 40), other voices (voseo, "vc"/"pfv", English toggle
 names), written after the first tuning, first run: es 37/40 (92.5%) with 1 destructive
 ("¿puedo borrar mis datos después?" read as forget-me: "puedo" and "puedes" shared a stem;
-forget-me only asks), pt 39/40 (97.5%), 0 destructive. Now every set 100%, 0 destructive.
+forget-me only asks), pt 39/40 (97.5%), 0 destructive; es_pt_fresh2.jsonl (30 + 30: formal,
+slang, longer), first run: es 28/30 (93.3%), pt 24/30 (80.0%), 0 destructive (status and
+help in words not listed, "passa" stemmed as "passos"). Now every set 100%, 0 destructive.
 --strategies on every set: the member's language then English is as good as the shipped
 detection, but the language is not known when a DM is routed (Slack says "en-US" for
 most); every grammar with the first request winning makes 3 destructive misses on es/pt
 rows (Portuguese "apaga" deletes, Spanish "apaga" switches off; "intenté apagar" read as a
 Portuguese deletion); every grammar with the veto and the agreement rule makes none
-(98.4%); each grammar alone misreads 1-2 rows of the other languages destructively.
+(98.1%); each grammar alone misreads 1-2 rows of the other languages destructively.
 """
 
 from __future__ import annotations
@@ -182,7 +184,10 @@ def main() -> None:
     parser.add_argument(
         "--sets",
         nargs="*",
-        default=["dev", "fresh", "fresh2", "heldout", "es_pt", "es_pt_heldout", "es_pt_fresh"],
+        default=[
+            *("dev", "fresh", "fresh2", "heldout"),
+            *("es_pt", "es_pt_heldout", "es_pt_fresh", "es_pt_fresh2"),
+        ],
     )
     parser.add_argument("--misses", action="store_true", help="print the kinds of miss")
     parser.add_argument(

@@ -124,7 +124,7 @@ def test_suffix_stems_join_a_verbs_forms_and_keep_whole_words_whole() -> None:
     assert stem("como") == "como"  # four letters left at least: not "com" (with)
 
 
-@pytest.mark.parametrize("name", ["es_pt", "es_pt_heldout", "es_pt_fresh"])
+@pytest.mark.parametrize("name", ["es_pt", "es_pt_heldout", "es_pt_fresh", "es_pt_fresh2"])
 @pytest.mark.parametrize("language", ["es", "pt"])
 def test_labelled_sets_per_language(name: str, language: str) -> None:
     rows = [row for row in load_set(name) if row.lang == language]
