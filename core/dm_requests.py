@@ -5,13 +5,20 @@ A small intent grammar kept as data (core/data/dm_requests.yaml, read that file'
 first): frames of phrase groups, a mood (question, request, statement) and blockers such as
 negation, so "how do I switch off communications?" and "I haven't switched off comms yet"
 never record anything. Pure: no storage, no clock.
+
+Spanish and Portuguese have a grammar file each in the same shape (dm_requests_es.yaml,
+dm_requests_pt.yaml) with their own suffixes to stem by, and time words translated into the
+English that `remind` reads ("mañana a las 9" -> "tomorrow at 9"). Which grammars read a
+message, and how their readings combine, is `Routers` (bench/dm_routing.py --strategies
+measures the choice).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -24,12 +31,25 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from core import phrases
 from core.errors import GigguardError
 from core.knowledge import Knowledge
+from core.language import ENGLISH, detect
 from core.per_knowledge import PerKnowledge
 from core.phrases import Clause
 from core.toggle_words import ToggleWords, toggle_words_for
 from core.yaml_load import load_yaml
 
-DEFAULT_FILE = Path(__file__).parent / "data" / "dm_requests.yaml"
+DATA = Path(__file__).parent / "data"
+DEFAULT_FILE = DATA / "dm_requests.yaml"
+# Each language's grammar and the toggle words it adds to the English ones; English first.
+LANGUAGE_FILES: dict[str, tuple[Path, tuple[Path, ...]]] = {
+    ENGLISH: (DEFAULT_FILE, ()),
+    **{
+        language: (DATA / f"dm_requests_{language}.yaml", (DATA / f"toggle_words_{language}.yaml",))
+        for language in ("es", "pt")
+    },
+}
+MIN_STEM = 4  # letters a suffix leaves at least: "como" stays apart from "com"
+_TIME_LISTS = ("anchors", "joiners", "dropped_first", "dropped_last")
+_HEDGES = ("negation", "condition", "intention", "asking")
 FAQ = "faq"
 ALL = "all"
 _CLOCK = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$")
@@ -60,9 +80,32 @@ class TimeWords(_Strict):
     joiners: list[str]
     dropped_first: list[str]
     dropped_last: list[str]
+    english: dict[str, str] = Field(default_factory=dict)  # what `remind` reads, longest first
+
+
+class Stemmer:
+    """English stems (core.phrases), or the longest of a language's suffixes cut off; words
+    in `whole` keep their ending (in "¿puedo ...?" / "¿puedes ...?" the person matters)."""
+
+    def __init__(self, suffixes: Sequence[str], whole: Sequence[str] = ()) -> None:
+        self._suffixes = sorted(suffixes, key=len, reverse=True)
+        self._whole = frozenset(map(phrases.fold, whole))
+
+    def __call__(self, word: str) -> str:
+        if not self._suffixes:
+            return phrases.stem(word)
+        if not word.isalpha() or word in self._whole:
+            return word
+        for suffix in self._suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+                return word[: -len(suffix)]
+        return word
 
 
 class GrammarFile(_Strict):
+    suffixes: list[str] = Field(default_factory=list)  # none: English stems
+    whole: list[str] = Field(default_factory=list)  # words no suffix is cut from
+    patterns: dict[str, str] = Field(default_factory=dict)  # regex -> replacement, on folded text
     gap: int = Field(ge=0, le=5)
     max_words: int = Field(ge=1)
     max_clauses: int = Field(ge=1)
@@ -75,6 +118,7 @@ class GrammarFile(_Strict):
     @model_validator(mode="after")
     def classes_exist(self) -> GrammarFile:
         needed = {
+            *_HEDGES,
             "filler",
             "opener",
             "wh",
@@ -120,8 +164,8 @@ class Mood(Enum):
 Phrases = tuple[tuple[str, ...], ...]
 
 
-def _stemmed(texts: Sequence[str]) -> Phrases:
-    return tuple(s for s in (phrases.stems(t) for t in texts) if s)
+def _stemmed(texts: Sequence[str], stem: Callable[[str], str] = phrases.stem) -> Phrases:
+    return tuple(s for s in (tuple(map(stem, phrases.words(t))) for t in texts) if s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,34 +181,56 @@ class RequestRouter:
     guides are part of the vocabulary)."""
 
     def __init__(self, grammar: GrammarFile, toggles: ToggleWords, guides: dict[str, str]):
-        """`guides`: a marketplace guide's id -> its name (either may name it)."""
+        """`guides`: a marketplace guide's id -> its name (either may name it); `toggles`
+        stemmed as the grammar stems (`Stemmer(grammar.suffixes, grammar.whole)`)."""
         self._grammar = grammar
         self._toggles = toggles
+        self._stem = Stemmer(grammar.suffixes, grammar.whole)
         # Each clause is asked about its toggles by several frames: read it once.
         self._mentioned = functools.lru_cache(maxsize=1024)(toggles.mentioned)
-        self._classes = {name: _stemmed(words) for name, words in grammar.classes.items()}
+        stem = self._stem
+        self._classes = {name: _stemmed(words, stem) for name, words in grammar.classes.items()}
         self._light = frozenset(s for p in self._classes["light"] for s in p)
         self._guides = {
             stems: guide_id
             for guide_id, name in guides.items()
-            for stems in _stemmed([guide_id, name])
+            for stems in _stemmed([guide_id, name], stem)
         }
         self._frames = tuple(self._frame(spec) for spec in grammar.frames)
+        # Text is read without accents (core.phrases.fold), so are the words it is read by.
+        self._spellings = {phrases.fold(k).lower(): v for k, v in grammar.spellings.items()}
         self._spelling = re.compile(
-            r"\b(" + "|".join(map(re.escape, grammar.spellings)) + r")\b", re.IGNORECASE
+            r"\b(" + "|".join(map(re.escape, self._spellings)) + r")\b", re.IGNORECASE
+        )
+        self._patterns = [(re.compile(p, re.IGNORECASE), r) for p, r in grammar.patterns.items()]
+        time = grammar.time
+        self._time_words = time.model_copy(
+            update={f: [phrases.fold(w) for w in getattr(time, f)] for f in _TIME_LISTS}
+        )
+        self._english = sorted(
+            ((list(phrases.words(w)), e.split()) for w, e in time.english.items()),
+            key=lambda pair: -len(pair[0]),
         )
 
     @classmethod
-    def for_knowledge(cls, knowledge: Knowledge) -> RequestRouter:
+    def for_knowledge(cls, knowledge: Knowledge, language: str = ENGLISH) -> RequestRouter:
         guides = {guide_id: guide.name for guide_id, guide in knowledge.guides.items()}
-        return cls(load_grammar(), toggle_words_for(knowledge), guides)
+        grammar_file, toggle_files = LANGUAGE_FILES[language]
+        grammar = load_grammar(grammar_file)
+        if not toggle_files:
+            return cls(grammar, toggle_words_for(knowledge), guides)
+        toggles = ToggleWords.from_knowledge(
+            knowledge, also=toggle_files, stem=Stemmer(grammar.suffixes, grammar.whole)
+        )
+        return cls(grammar, toggles, guides)
 
     def _frame(self, spec: FrameSpec) -> _Frame:
         def group(items: list[str]) -> Phrases:
             found: list[tuple[str, ...]] = []
             for item in items:
                 is_class = item.startswith("<") and item.endswith(">")
-                found.extend(self._classes[item[1:-1]] if is_class else _stemmed([item]))
+                stemmed = _stemmed([item], self._stem)
+                found.extend(self._classes[item[1:-1]] if is_class else stemmed)
             return tuple(found)
 
         return _Frame(
@@ -175,10 +241,7 @@ class RequestRouter:
         )
 
     def route(self, text: str) -> Routed:
-        for symbol, word in self._grammar.symbols.items():
-            text = text.replace(symbol, word)
-        spelled = self._spelling.sub(lambda m: self._grammar.spellings[m[1].lower()], text)
-        found = phrases.clauses(spelled)
+        found = self._clauses(text)
         words = sum(len(clause.words) for clause in found)
         if words > self._grammar.max_words or len(found) > self._grammar.max_clauses:
             return Routed(FAQ)
@@ -197,6 +260,41 @@ class RequestRouter:
             if fits:
                 return fits[0]
         return Routed(FAQ)
+
+    def hedges(self, text: str) -> list[tuple[str, ...]]:
+        """The words of the text this grammar reads as a negation, condition, intention or
+        question ("not", "if", "want to", "what is ..."); a "?" is no word of any language."""
+        found: list[tuple[str, ...]] = []
+        for clause in self._clauses(text):
+            start = self._start(clause.stems)
+            end = self._at(self._classes["opener"], clause.stems, start)
+            if end is not None:
+                found.append(clause.words[start:end])
+            for name in _HEDGES:
+                span = self._first(self._classes[name], clause.stems)
+                if span is not None:
+                    found.append(clause.words[span[0] : span[1]])
+        return found
+
+    def reads_as_hedge(self, words: tuple[str, ...]) -> bool:
+        """Whether this grammar has `words` among its own hedges (then it weighed them)."""
+        stems = tuple(map(self._stem, words))
+        return any(
+            self._at(self._classes[name], stems, 0) == len(stems) for name in (*_HEDGES, "opener")
+        )
+
+    def _clauses(self, text: str) -> list[Clause]:
+        for symbol, word in self._grammar.symbols.items():
+            text = text.replace(symbol, word)
+        text = phrases.fold(text)
+        for pattern, replacement in self._patterns:
+            text = pattern.sub(replacement, text)
+        spelled = self._spelling.sub(lambda m: self._spellings[m[1].lower()], text)
+        found = phrases.clauses(spelled)
+        if not self._grammar.suffixes:  # English: core.phrases stemmed them already
+            return found
+        stem = self._stem
+        return [dataclasses.replace(c, stems=tuple(map(stem, c.words))) for c in found]
 
     def _joined(self, fits: list[Routed]) -> Routed:
         """One record for toggles named clause by clause: "messages: done. files: done."."""
@@ -322,7 +420,7 @@ class RequestRouter:
 
     def _time(self, words: Sequence[str]) -> str:
         """The longest run of time words holding an anchor: "tomorrow at 9", "in 3 days"."""
-        time = self._grammar.time
+        time = self._time_words
         anchors, joiners = set(time.anchors), set(time.joiners)
         best: list[str] = []
         run: list[str] = []
@@ -338,7 +436,64 @@ class RequestRouter:
             if anchored and len(run) > len(best):
                 best = run
             run = []
-        return " ".join(best)
+        return " ".join(self._in_english(best))
+
+    def _in_english(self, words: list[str]) -> list[str]:
+        """The time words as `remind` reads them: "manana a las 9" -> "tomorrow at 9"."""
+        out: list[str] = []
+        position = 0
+        while position < len(words):
+            for phrase, english in self._english:
+                if words[position : position + len(phrase)] == phrase:
+                    out += english
+                    position += len(phrase)
+                    break
+            else:
+                out.append(words[position])
+                position += 1
+        return out
 
 
-router_for = PerKnowledge(RequestRouter.for_knowledge)
+class Routers:
+    """Every language's router. A message core.language recognises as Spanish or Portuguese
+    is read by that grammar, then English ("ya desactivé comms"); any other by all three,
+    English first (a Spanish message naming Upwork's English toggle names, "desactivé Work
+    Product Data", reads as English). A grammar's reading stands only if no other grammar
+    hedges the text with words it does not know itself ("work product is NOT done, take it
+    off my list" is no Spanish record; Spanish "intenté apagar ..." is no Portuguese
+    "apagar", delete; "como" asks in both), and the readings that stand must agree:
+    Portuguese "apaga todos os meus dados" (delete) is Spanish "switch everything off", so a
+    message two grammars read differently is a question for the FAQ."""
+
+    def __init__(self, routers: dict[str, RequestRouter]) -> None:
+        self.by_language = routers
+
+    @classmethod
+    def for_knowledge(cls, knowledge: Knowledge) -> Routers:
+        return cls({lang: RequestRouter.for_knowledge(knowledge, lang) for lang in LANGUAGE_FILES})
+
+    def route(self, text: str, languages: Sequence[str] | None = None) -> Routed:
+        """`languages`: the grammars to read by, in turn (default: by the text's language)."""
+        order = list(languages or self.choose(text))
+        hedges = {language: self.by_language[language].hedges(text) for language in order}
+        readings: set[Routed] = set()
+        for place, language in enumerate(order):
+            router = self.by_language[language]
+            routed = router.route(text)
+            # English comes first when the language is unknown: the little words of the
+            # grammars after it ("no", "que") are English words too, so they do not bear on it.
+            judges = order[:place] + (order[place + 1 :] if language != ENGLISH else [])
+            heard = (words for judge in judges for words in hedges[judge])
+            if routed.route != FAQ and all(router.reads_as_hedge(w) for w in heard):
+                readings.add(routed)
+        return readings.pop() if len(readings) == 1 else Routed(FAQ)
+
+    def choose(self, text: str) -> tuple[str, ...]:
+        """The grammars to read `text` by."""
+        language = detect(text)
+        if language is None or language == ENGLISH or language not in self.by_language:
+            return tuple(self.by_language)
+        return (language, ENGLISH)
+
+
+router_for = PerKnowledge(Routers.for_knowledge)

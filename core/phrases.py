@@ -57,9 +57,16 @@ class Clause:
     asked: bool
 
 
+def fold(text: str) -> str:
+    """The text without accents: "desactivé" and "comunicações" are typed both ways."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", bare)
+
+
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, contractions spelled out, separators as spaces."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    """Lower case, no accents, straight apostrophes, contractions spelled out, separators as
+    spaces."""
+    text = fold(text).lower().replace("’", "'").replace("‘", "'")
     for pattern, spelled in _CONTRACTIONS:
         text = pattern.sub(spelled, text)
     text = _SPACED_MERIDIEM.sub(r"\1\2m", text)

@@ -2,13 +2,14 @@
 
 `done comms`, `undo work product` and "I switched off the messages toggle" all name a toggle
 through this vocabulary; a near miss ("comunications") still matches, a far one gets a
-suggestion.
+suggestion. Each other language adds its words in data/toggle_words_<language>.yaml: commands
+take them all (`done archivos`), a language's request grammar its own and the English ones.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,6 +44,8 @@ class _File(BaseModel):
     all_loose: list[str] = Field(default_factory=list)
     ordinals: list[list[str]] = Field(default_factory=list)
     ordinal_nouns: list[str] = Field(default_factory=list)
+    ordinals_alone: list[list[str]] = Field(default_factory=list)  # "el primero", by place
+    joiners: list[str] = Field(default_factory=list)  # more words like _JOINERS ("y", "e")
     toggles: dict[str, list[str]]
 
 
@@ -61,10 +64,24 @@ class ToggleWords:
     everything: tuple[Phrase, ...]  # "all three", "the lot", ...
     loosely_everything: tuple[Phrase, ...]  # "all", "everything": only beside a record verb
     spelled: dict[str, str]  # each phrase as written -> ref, for suggestions
+    joiners: frozenset[str] = _JOINERS
 
     @classmethod
-    def from_knowledge(cls, knowledge: Knowledge, path: Path = DEFAULT_FILE) -> ToggleWords:
-        data = _read(path)
+    def from_knowledge(
+        cls,
+        knowledge: Knowledge,
+        path: Path = DEFAULT_FILE,
+        *,
+        also: Sequence[Path] = (),
+        stem: Callable[[str], str] = phrases.stem,
+    ) -> ToggleWords:
+        """`also`: another language's words, added to `path`'s; `stem`: that language's
+        stems (the router reading its messages stems them alike)."""
+        files = {source: _read(source) for source in (path, *also)}
+
+        def stems(text: str) -> Phrase:
+            return tuple(map(stem, phrases.words(text)))
+
         pairs = [(g, t) for g in knowledge.toggle_marketplaces() for t in g.toggles]
         refs = tuple(dict.fromkeys(toggle_ref(knowledge, g, t) for g, t in pairs))
         owners: dict[str, set[str]] = {}  # a phrase -> every toggle it may name
@@ -80,40 +97,45 @@ class ToggleWords:
             for text in (toggle.id, toggle.name):
                 if len(parts := re.split(r"[-\s]+", text)) > 1:
                     claim("".join(p[0] for p in parts).lower(), ref)
-        for place, ordinal in enumerate(data.ordinals[: len(refs)]):
-            for text in ordinal:
-                for noun in data.ordinal_nouns:
-                    claim(f"{text} {noun}", refs[place])
-        for key, synonyms in data.toggles.items():
-            marketplace, _, toggle_id = key.rpartition(":")
-            named_by_key = {
-                toggle_ref(knowledge, g, t)
-                for g, t in pairs
-                if t.id == toggle_id and marketplace in ("", g.id)
-            }
-            if not named_by_key:
-                raise ToggleWordsError(f"{path}: {key!r} is not a toggle of any marketplace")
-            for text in synonyms:
-                if (other := listed.setdefault(text.lower(), key)) != key:
-                    raise ToggleWordsError(f"{path}: {text!r} names both {other} and {key}")
-                claim(text, *named_by_key)
+        for source, data in files.items():
+            for place, ordinal in enumerate(data.ordinals[: len(refs)]):
+                for text in ordinal:
+                    for noun in data.ordinal_nouns:  # each file's ordinals with its own nouns
+                        claim(f"{text} {noun}", refs[place])
+            for place, texts in enumerate(data.ordinals_alone[: len(refs)]):
+                for text in texts:
+                    claim(text, refs[place])
+            for key, synonyms in data.toggles.items():
+                marketplace, _, toggle_id = key.rpartition(":")
+                named_by_key = {
+                    toggle_ref(knowledge, g, t)
+                    for g, t in pairs
+                    if t.id == toggle_id and marketplace in ("", g.id)
+                }
+                if not named_by_key:
+                    raise ToggleWordsError(f"{source}: {key!r} is not a toggle of any marketplace")
+                for text in synonyms:
+                    if (other := listed.setdefault(text.lower(), key)) != key:
+                        raise ToggleWordsError(f"{source}: {text!r} names both {other} and {key}")
+                    claim(text, *named_by_key)
         # A phrase that several marketplaces' toggles share ("communications" once another
         # marketplace has one too) names none: the member picks with `marketplace:toggle`.
         spelled = {text: next(iter(refs)) for text, refs in owners.items() if len(refs) == 1}
         named = sorted(
-            ((phrases.stems(text), ref) for text, ref in spelled.items()),
+            ((stems(text), ref) for text, ref in spelled.items()),
             key=lambda item: -len(item[0]),
         )
 
         def longest_first(texts: list[str]) -> tuple[Phrase, ...]:
-            return tuple(sorted((phrases.stems(t) for t in texts), key=len, reverse=True))
+            return tuple(sorted((stems(t) for t in texts), key=len, reverse=True))
 
         return cls(
             refs,
             tuple(p for p in named if p[0]),
-            longest_first(data.all),
-            longest_first(data.all_loose),
+            longest_first([t for data in files.values() for t in data.all]),
+            longest_first([t for data in files.values() for t in data.all_loose]),
             spelled,
+            _JOINERS | {s for data in files.values() for t in data.joiners for s in stems(t)},
         )
 
     def mentioned(self, stems: Sequence[str], *, loosely: bool = True) -> tuple[str, ...]:
@@ -124,7 +146,7 @@ class ToggleWords:
     def read(self, text: str) -> tuple[str, ...]:
         """The toggles a command argument names, if it names toggles and nothing else."""
         found, rest = self._cover(phrases.stems(text), loosely=True)
-        return found if found and all(s in _JOINERS for s in rest) else ()
+        return found if found and all(s in self.joiners for s in rest) else ()
 
     def closest(self, text: str) -> str | None:
         """The toggle whose id, name or synonym is nearest a mistyped one, if any is near."""
@@ -154,4 +176,10 @@ def _take(phrase: Phrase, left: list[str | None]) -> bool:
     return True
 
 
-toggle_words_for = PerKnowledge(ToggleWords.from_knowledge)
+def _every_language(knowledge: Knowledge) -> ToggleWords:
+    """Commands take the toggles' words in every language: `done archivos`."""
+    others = sorted(DEFAULT_FILE.parent.glob("toggle_words_*.yaml"))
+    return ToggleWords.from_knowledge(knowledge, also=others)
+
+
+toggle_words_for = PerKnowledge(_every_language)
