@@ -332,8 +332,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self._session.rollback()
-            await self._session.close()
+            await self._session.close()  # rolls back what was not committed
         except BaseException as cleanup:
             if not is_driver_error(cleanup):
                 raise
