@@ -4,10 +4,11 @@ SQLAlchemy's aiosqlite adapter asks aiosqlite's worker thread to create a cursor
 fetch the rows and close the cursor: four hand-offs between the event loop and the thread per
 statement, each a wake-up, a GIL hand-over and a self-pipe write back, which on a busy machine
 cost more than SQLite took to run the statement (issue 17). Here the statement is executed and
-its rows fetched in one hand-off; creating and closing a cursor, which do no I/O, happen
-inline. Commit and rollback keep their own hand-off. SQLite itself still runs only on the
-worker thread's turn: SQLAlchemy never uses one connection for two things at once, so the
-inline calls never overlap a statement (hence `check_same_thread=False`).
+its rows fetched in one hand-off. Creating and closing a cursor do no I/O and happen inline, as
+do a commit or rollback with no transaction open (sqlite3 does nothing then; a read alone opens
+none). SQLite itself runs only on the worker thread's turn: SQLAlchemy never uses one
+connection for two things at once, so the inline calls never overlap a statement (hence
+`check_same_thread=False`).
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ class _Connection(aiosqlite.Connection):
         cursor = _Cursor(self, self._conn.cursor())
         cursor._rows = deque()
         return cursor
+
+    async def commit(self) -> None:
+        if self._conn.in_transaction:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if self._conn.in_transaction:
+            await super().rollback()
 
 
 def connect(database: str, **kwargs: Any) -> aiosqlite.Connection:

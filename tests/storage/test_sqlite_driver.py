@@ -48,11 +48,15 @@ async def test_a_statement_is_one_hand_off(engine: AsyncEngine) -> None:
         rows = (await conn.execute(text("SELECT n FROM note ORDER BY n"))).all()
         assert [n for (n,) in rows] == [1, 2, 3]
         assert counted.handed == 1
+        await conn.rollback()  # a read opened no transaction: nothing to hand off
+        assert counted.handed == 1
         result = await conn.execute(text("UPDATE note SET n = n + 10 WHERE n > 1"))
         assert result.rowcount == 2
         assert counted.handed == 2
         await conn.commit()
         assert counted.handed == 3
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT sum(n) FROM note"))).scalar() == 1 + 12 + 13
 
 
 async def test_rows_streamed_come_back_whole(engine: AsyncEngine) -> None:
