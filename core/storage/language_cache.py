@@ -14,6 +14,7 @@ reads it afresh (the bot uses the policy cache's delay, GIGGUARD_POLICY_CACHE_SE
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Mapping
 
@@ -39,7 +40,8 @@ class LanguageCache:
         self._now = now
         self._chosen: dict[MemberKey, str] | None = None  # None: not read yet
         self._read_at = 0.0
-        self._reading = False
+        self._reading = False  # one read at a time, so none installs an older answer
+        self._read_done = asyncio.Event()
         # Changes committed while a read is under way: the read may have missed them.
         self._during_read: dict[MemberKey, str | None] = {}
 
@@ -47,6 +49,8 @@ class LanguageCache:
         if self._ttl <= 0:
             found: str | None = await session.scalar(_ONE, member_params(key))
             return found
+        while self._chosen is None and self._reading:  # the first read, another request's
+            await self._read_done.wait()
         # While one request reads the map afresh, the others keep answering from the old one.
         if self._chosen is None or (self._stale() and not self._reading):
             await self._read(session)
@@ -65,6 +69,7 @@ class LanguageCache:
 
     async def _read(self, session: AsyncSession) -> None:
         self._reading = True
+        self._read_done.clear()
         self._during_read = {}
         started = self._now()
         try:
@@ -75,6 +80,7 @@ class LanguageCache:
             }
         finally:
             self._reading = False
+            self._read_done.set()
         _apply(chosen, self._during_read)
         self._chosen, self._read_at = chosen, started
 

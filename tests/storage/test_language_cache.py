@@ -105,8 +105,10 @@ class PausedSession:
         self.rows = rows
         self.started = asyncio.Event()
         self.release = asyncio.Event()
+        self.reads = 0
 
     async def execute(self, *_: Any) -> PausedSession:
+        self.reads += 1
         self.started.set()
         await self.release.wait()
         return self
@@ -133,3 +135,16 @@ async def test_a_change_committed_during_a_read_is_kept(
     session.release.set()
     assert await reading == expected
     assert await cache.language(cast(AsyncSession, session), BOB) == expected  # and kept
+
+
+async def test_requests_arriving_during_the_first_read_wait_for_it() -> None:
+    """Two reads at once could finish out of order, the older answer installed last."""
+    cache = LanguageCache(ttl=TTL, now=Seconds())
+    session = PausedSession([("slack", "T1", "bob", "fr")])
+    first = asyncio.create_task(cache.language(cast(AsyncSession, session), ANN))
+    await session.started.wait()
+    second = asyncio.create_task(cache.language(cast(AsyncSession, session), BOB))
+    await asyncio.sleep(0)  # let it start (no clock involved: one turn of the loop)
+    session.release.set()
+    assert (await first, await second) == (None, "fr")
+    assert session.reads == 1
