@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import PoolResetState
 
+from bot import sqlite_driver
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -124,6 +126,7 @@ def create_engine(
         max_overflow=0,
         pool_timeout=pool_timeout or 60,
         pool_reset_on_return=None,
+        connect_args={"async_creator_fn": sqlite_driver.connect},
     )
     event.listen(engine.sync_engine, "connect", _tune_sqlite)
     event.listen(engine.sync_engine, "reset", _reset_sqlite)

@@ -145,6 +145,8 @@ def find(
     words after the previous one: (start, end) of the first occurrence, or None."""
     if not phrase:
         return None
+    if not typos and phrase[0] not in text:  # the common case, without a call per word
+        return None
     for start, word in enumerate(text):
         if not same_word(word, phrase[0], typos=typos):
             continue

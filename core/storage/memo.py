@@ -14,9 +14,9 @@ class MemberMemo:
     # (platform, community) whose policy updates this unit of work changed: forgotten by the
     # policy cache once the change is committed.
     changed_policies: set[tuple[str, str]] = field(default_factory=set)
-    # Members whose language this unit of work set or deleted: forgotten by the language cache
-    # once committed.
-    changed_languages: set[MemberKey] = field(default_factory=set)
+    # Members whose language this unit of work set (None: cleared, or the member deleted):
+    # applied to the language cache once committed.
+    changed_languages: dict[MemberKey, str | None] = field(default_factory=dict)
     # Memberships this unit of work wrote, with the membership cache's generation when each
     # was written: remembered by the cache once the change is committed.
     joined: list[tuple[MemberKey, str, int]] = field(default_factory=list)

@@ -160,7 +160,7 @@ class SqlMemberRepository:
         deliveries = await self._session.execute(delete(Delivery).where(recipient_filter(key)))
         gone = int(getattr(deliveries, "rowcount", 0) or 0)
         gone += await personal_data.clear(self._session, key, self._adapter_tables)
-        self._memo.changed_languages.add(key)
+        self._memo.changed_languages[key] = None
         member = await self._member(key)
         if member is None:
             return gone
@@ -210,7 +210,7 @@ class SqlMemberRepository:
         await self._session.execute(
             update(Member).where(col(Member.id) == member_id).values(language=language)
         )
-        self._memo.changed_languages.add(key)
+        self._memo.changed_languages[key] = language
 
     async def language(self, key: MemberKey) -> str | None:
         return await self._languages.language(self._session, key)
@@ -351,8 +351,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self._session.rollback()
-            await self._session.close()
+            await self._session.close()  # rolls back what was not committed
         except BaseException as cleanup:
             if not is_driver_error(cleanup):
                 raise
@@ -373,7 +372,8 @@ class SqlUnitOfWork:
                 raise StorageError("the database could not save the change", exc) from exc
             raise
         self._policy_cache.forget(self._memo.changed_policies)
-        self._language_cache.forget(self._memo.changed_languages)
+        self._language_cache.changed(self._memo.changed_languages)
+        self._memo.changed_languages.clear()
         for key, language, generation in self._memo.platform_languages:
             self._platform_languages.remember(key, language, generation=generation)
         for key in self._memo.deleted:

@@ -41,7 +41,8 @@ def member_params(key: MemberKey) -> dict[str, Any]:
     return {"platform": key.platform, "workspace": key.workspace, "user": key.user}
 
 
-def _is_the_member() -> ColumnElement[bool]:
+def names_the_member() -> ColumnElement[bool]:
+    """The member named by the bound `member_params`."""
     return and_(
         _member.c.platform == bindparam("platform"),
         _member.c.workspace == bindparam("workspace"),
@@ -60,7 +61,7 @@ TOGGLES_AND_COMMUNITIES = union_all(
         cast(null(), String).label("community"),
     )
     .select_from(_toggle.join(_member))
-    .where(_is_the_member()),
+    .where(names_the_member()),
     select(
         cast(null(), String),
         cast(null(), String),
@@ -69,7 +70,7 @@ TOGGLES_AND_COMMUNITIES = union_all(
         _community.c.community,
     )
     .select_from(_community.join(_member))
-    .where(_is_the_member()),
+    .where(names_the_member()),
 )
 
 # Record one toggle of a known member; no row (rowcount 0) when the member is not known yet.

@@ -2,7 +2,8 @@
 
 The budget (issue 17): `status` one read; `done`/`undo` one short transaction (two statements
 for a known member); `ask` nothing on its path, its count written by the periodic flush in one
-statement; policy updates read once per community until one is recorded.
+statement; policy updates read once per community until one is recorded; the members'
+languages read once for all of them, not once per member.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
 
 async def test_statements_per_command(core: Gigguard, engine: AsyncEngine) -> None:
     count = Counted(engine)
-    # toggles + the community's policy updates + the member's language (/optout lang)
+    # toggles + the community's policy updates + the members' languages (/optout lang)
     assert await count.of(core, "status") == (3, 0)
     assert await count.of(core, "status") == (1, 0)  # policy updates, language: from the caches
     assert await count.of(core, "done communications") == (4, 1)  # a new member: created first
@@ -125,7 +126,23 @@ async def test_a_language_set_here_is_seen_at_once(core: Gigguard, engine: Async
     await count.of(core, "status")
     assert await count.of(core, "status") == (1, 0)  # the language comes from the cache
     await count.of(core, "lang es")
-    assert await count.of(core, "status") == (2, 0)  # the cache entry was dropped on commit
+    assert await count.of(core, "status") == (1, 0)  # the change was applied on commit
     assert "Datos de comunicaciones" in render_plain(
         await core.handle(Request(Actor(ALICE), "status"))
     )
+
+
+async def test_each_member_costs_the_same_statements(core: Gigguard, engine: AsyncEngine) -> None:
+    """Many members, each seen once (a large community): no per-member language read."""
+    members = [MemberKey("slack", "T1", f"member{i}") for i in range(4)]
+    for member in members:
+        await core.handle(Request(Actor(member), "done communications"))
+    count = Counted(engine)
+    for member in reversed(members):
+        assert await count.of(core, "status", member) == (1, 0)
+        assert await count.of(core, "done work-product", member) == (2, 1)
+        assert await count.of(core, "undo work-product", member) == (2, 1)
+    strangers = [MemberKey("slack", "T1", f"stranger{i}") for i in range(3)]
+    for stranger in strangers:
+        assert await count.of(core, "ask what changed", stranger) == (0, 0)
+        assert await count.of(core, "status", stranger) == (1, 0)
