@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bench.dm_routing import load_set, score
-from core.dm_requests import FAQ, GrammarError, Routed, load_grammar, router_for
+from core.dm_grammar import GrammarError, load_grammar
+from core.dm_requests import FAQ, Routed, router_for
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
 from core.render_text import render_plain

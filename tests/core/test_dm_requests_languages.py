@@ -9,7 +9,8 @@ import pytest
 
 from bench.dm_routing import NOW, load_set, score
 from core.delivery.when import parse_when
-from core.dm_requests import FAQ, LANGUAGE_FILES, Routed, Stemmer, load_grammar, router_for
+from core.dm_grammar import LANGUAGE_FILES, Stemmer, load_grammar
+from core.dm_requests import FAQ, Routed, router_for
 from core.identity import MemberKey
 from core.knowledge import load_knowledge
 from core.render_text import render_plain
