@@ -51,6 +51,8 @@ async def dm(core: Gigguard, text: str) -> Reply:
         ("muéstrame la guía", "guide", ""),
         ("o guia da upwork por favor", "guide", "upwork"),
         ("compara con fiverr", "compare", ""),
+        ("upwork x fiverr, qual é melhor?", "compare", ""),
+        ("see https://x.io/a?b=1 about the meetup", FAQ, ""),  # a lone x is a letter
         ("dame la cláusula", "clause", ""),
         ("muéstrame mis datos", "my-data", ""),
         ("¿cómo desactivo comunicaciones?", FAQ, ""),
