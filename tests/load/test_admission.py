@@ -206,9 +206,14 @@ async def test_with_every_slot_taken_a_loop_behind_refuses_at_once() -> None:
     assert admission.waiting == 1  # the loop on time: queued as before
     delay.sample()  # a probe sent ...
     clock.now += 0.6  # ... and the loop busy for longer than max_wait before its turn
-    with pytest.raises(Busy, match="behind"):
+
+    async def enter() -> None:
         async with admission.slot():
             pytest.fail("ran although the loop is behind")
+
+    # Queued instead of refused would wait for an expiry that never comes: fail, not hang.
+    with pytest.raises(Busy, match="behind"):
+        await asyncio.wait_for(enter(), 60)
     assert admission.waiting == 1  # refused without queueing
     leave.set()
     await asyncio.gather(holder, waiter)
