@@ -29,6 +29,7 @@ from core.faq.dataset import (
     load_settings,
     load_training,
 )
+from core.faq.embeddings import load_embeddings, model_version
 from core.faq.features import BLOCKS
 from core.faq.model import MODEL_FILE, OFF_TOPIC, FaqModel, from_parts
 from core.faq.neighbours import Neighbours
@@ -53,6 +54,7 @@ def data_hash(knowledge: Knowledge, data_dir: Path = DATA_DIR) -> str:
     digest.update(json.dumps(shipped_titles(knowledge), sort_keys=True).encode())
     for module in (features, text):
         digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(model_version().encode())
     return digest.hexdigest()
 
 
@@ -117,7 +119,7 @@ def fit_pipeline(rows: list[Row], settings: ModelSettings) -> Any:
 
 
 def to_model(pipeline: Any, rows: list[Row], data_hash: str = "") -> FaqModel:
-    """Keep only the arrays inference needs; `rows` become the neighbours."""
+    """Keep only the arrays inference needs; `rows` become the neighbours (both kinds)."""
     union, classifier = pipeline[0], pipeline[-1]
     vectorizers = [vectorizer for _, vectorizer in union.transformer_list]
     by_column = union.transform([q for q, _ in rows]).tocsc()
@@ -137,6 +139,7 @@ def to_model(pipeline: Any, rows: list[Row], data_hash: str = "") -> FaqModel:
         coef=classifier.coef_.T,
         intercept=classifier.intercept_,
         neighbours=neighbours,
+        embeddings=load_embeddings().embed([q for q, _ in rows]),
         data_hash=data_hash,
     )
 

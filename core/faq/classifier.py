@@ -1,6 +1,8 @@
-"""The FAQ engine: the classifier's topic probabilities blended with the neighbours' vote.
+"""The FAQ engine: the classifier's topic probabilities blended with the neighbours' votes.
 
-p = (1 - w) * classifier + w * vote of the k nearest labelled questions. Community topics
+p = (1 - w - e) * classifier + w * vote of the k nearest labelled questions by TF-IDF cosine
++ e * the same vote by static-embedding cosine, where e is zero for a message shorter than
+`embedding_min_words` (core/faq/embeddings.py says why long messages need it). Community topics
 (GIGGUARD_KNOWLEDGE_DIR faq.yaml) arrive at run time with a few phrasings and are not in
 the artifact: their phrasings join the neighbours, and a question whose nearest neighbour
 is one of them, at least `community_similarity` alike, is answered with that topic.
@@ -9,11 +11,13 @@ is one of them, at least `community_similarity` alike, is answered with that top
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from core.faq.dataset import FaqSettings
+from core.faq.embeddings import StaticEmbeddings
 from core.faq.engine import FaqMatch, MatchKind
 from core.faq.model import OFF_TOPIC, FaqModel
 from core.faq.neighbours import Neighbours, vote
@@ -28,10 +32,12 @@ class ClassifierFaqEngine:
         *,
         model: FaqModel,
         settings: FaqSettings,
+        embeddings: StaticEmbeddings,
         community: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self._model = model
         self._settings = settings
+        self._embeddings = embeddings
         community = dict(community or {})
         self._classes = (*model.classes, *(t for t in community if t not in model.classes))
         self._community = frozenset(community)
@@ -43,6 +49,9 @@ class ClassifierFaqEngine:
             blocks=len(model.blocks),
         )
         self._labels = np.concatenate([model.neighbours.labels, self._community_rows.labels])
+        self._row_embeddings = np.concatenate(
+            [model.embeddings, embeddings.embed([text for _, text in rows])]
+        )
         self._off = self._classes.index(OFF_TOPIC)
         self._small_talk = frozenset(w for p in settings.small_talk for w in tokenize(p))
 
@@ -55,15 +64,28 @@ class ClassifierFaqEngine:
         similarities = self._model.neighbours.similarities(vector)
         if self._community:
             similarities = np.concatenate([similarities, self._community_rows.similarities(vector)])
-        shares, nearest, similarity = vote(
-            similarities,
+        shares, nearest, similarity = self._vote(similarities)
+        blended = s.vote_weight * shares
+        embedded = (
+            s.embedding_vote_weight if len(tokenize(question)) >= s.embedding_min_words else 0
+        )
+        if embedded:
+            embedding = self._embeddings.embed([question])[0]
+            gist_shares, _, _ = self._vote(self._row_embeddings @ embedding)
+            blended += embedded * gist_shares
+        blended += (1 - s.vote_weight - embedded) * learned
+        return blended, self._classes[nearest], similarity
+
+    def _vote(
+        self, similarities: NDArray[np.floating[Any]]
+    ) -> tuple[NDArray[np.float64], int, float]:
+        return vote(
+            similarities.astype(np.float64),
             self._labels,
             classes=len(self._classes),
-            k=s.vote_k,
-            temperature=s.vote_temperature,
+            k=self._settings.vote_k,
+            temperature=self._settings.vote_temperature,
         )
-        blended = (1 - s.vote_weight) * learned + s.vote_weight * shares
-        return blended, self._classes[nearest], similarity
 
     def match(self, question: str) -> FaqMatch:
         if not isinstance(question, str) or is_junk(question):

@@ -6,7 +6,14 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from core.errors import GigguardError
 
@@ -55,8 +62,16 @@ class FaqSettings(_Strict):
     vote_weight: float = Field(ge=0, le=1)
     vote_k: int = Field(ge=1)
     vote_temperature: float = Field(gt=0)
+    embedding_vote_weight: float = Field(ge=0, le=1)
+    embedding_min_words: int = Field(ge=1)
     community_similarity: float = Field(gt=0, le=1)
     small_talk: list[Phrase]
+
+    @model_validator(mode="after")
+    def _votes_leave_the_classifier_a_share(self) -> FaqSettings:
+        if self.vote_weight + self.embedding_vote_weight >= 1:
+            raise ValueError("vote_weight + embedding_vote_weight must stay below 1")
+        return self
 
 
 class TrainingRow(_Strict):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from core.faq.classifier import ClassifierFaqEngine
 from core.faq.dataset import DATA_DIR, FaqDataError, load_settings
+from core.faq.embeddings import load_embeddings
 from core.faq.model import MODEL_FILE, OFF_TOPIC, FaqModel, load_model
 from core.knowledge import Knowledge
 
@@ -30,6 +31,7 @@ def faq_engine_for(
     return ClassifierFaqEngine(
         model=model,
         settings=load_settings(data_dir),
+        embeddings=load_embeddings(),
         community=phrasings,
     )
 

@@ -2,8 +2,9 @@
 
 The artifact (core/faq/data/model.npz, written by `gigguard faq build`) holds, per feature
 block, its vocabulary and idf; the logistic regression's coefficients and intercepts; the
-class names ("" is off-topic); the training questions' vectors with their classes (for the
-neighbours' vote); and the hash of the data it was built from. Scoring repeats
+class names ("" is off-topic); the training questions' vectors with their classes, and
+their static embeddings (core/faq/embeddings.py), for the neighbours' votes; and the hash
+of the data it was built from. Scoring repeats
 what scikit-learn's TfidfVectorizer(sublinear_tf=True) and LogisticRegression do, and a
 test checks both give the same probabilities.
 """
@@ -27,7 +28,7 @@ from core.faq.neighbours import Neighbours, Sparse
 
 MODEL_FILE = DATA_DIR / "model.npz"
 OFF_TOPIC = ""  # the class of questions to decline; topic ids are never empty
-FORMAT = 2
+FORMAT = 3
 _NEIGHBOUR_ARRAYS = ("starts", "rows", "data", "labels")
 
 Vector = NDArray[np.float32]
@@ -49,6 +50,9 @@ class FaqModel:
     coef: NDArray[np.float32]  # (features, classes)
     intercept: Vector  # (classes,)
     neighbours: Neighbours  # the training questions
+    # (training questions, dimensions), unit rows: float16 on disk, float32 here, where
+    # numpy's matrix product is fifteen times faster (2.5 vs 0.17 ms for 8,000 rows)
+    embeddings: NDArray[np.float32]
     data_hash: str
 
     @property
@@ -88,6 +92,7 @@ class FaqModel:
             "meta": np.array(json.dumps(meta)),
             "coef": self.coef,
             "intercept": self.intercept,
+            "embeddings": self.embeddings.astype(np.float16),
         }
         for name in _NEIGHBOUR_ARRAYS:
             arrays[f"neighbours_{name}"] = getattr(self.neighbours, name)
@@ -107,6 +112,7 @@ def from_parts(
     coef: NDArray[np.float32],
     intercept: Vector,
     neighbours: Neighbours,
+    embeddings: NDArray[np.floating[Any]],
     data_hash: str,
 ) -> FaqModel:
     blocks: list[Block] = []
@@ -117,12 +123,17 @@ def from_parts(
         offset += len(vocabulary)
     if offset != coef.shape[0] or len(classes) != coef.shape[1]:
         raise FaqDataError(f"model: {coef.shape} coefficients for {offset} features")
+    if embeddings.shape[0] != len(neighbours.labels):
+        raise FaqDataError(
+            f"model: {embeddings.shape[0]} embeddings for {len(neighbours.labels)} rows"
+        )
     return FaqModel(
         classes=tuple(classes),
         blocks=tuple(blocks),
         coef=coef.astype(np.float32),
         intercept=intercept.astype(np.float32),
         neighbours=neighbours,
+        embeddings=embeddings.astype(np.float32),
         data_hash=data_hash,
     )
 
@@ -145,6 +156,7 @@ def load_model(path: Path = MODEL_FILE) -> FaqModel:
                     **{name: npz[f"neighbours_{name}"] for name in _NEIGHBOUR_ARRAYS},
                     blocks=len(BLOCKS),
                 ),
+                embeddings=npz["embeddings"],
                 data_hash=meta["data_hash"],
             )
     except (OSError, KeyError, ValueError, TypeError) as exc:

@@ -13,12 +13,13 @@ import pytest
 
 # Never at start-up: the chat clients, migrations, charts, training; the time parser (the
 # first time a member types loads it), the locale data and the language model (their first use).
-NEVER = ("slack_bolt", "slack_sdk", "discord", "alembic", "matplotlib", "sklearn")
+# wordllama's own package (its __init__ imports requests) is never run: its files are read.
+NEVER = ("slack_bolt", "slack_sdk", "discord", "alembic", "matplotlib", "sklearn", "wordllama")
 FIRST_USE = ("dateparser", "babel", "py3langid")
 # `ask` answers from the FAQ: no database stack, no schedules.
 DATABASE = ("sqlalchemy", "sqlmodel", "aiosqlite", "asyncpg", "croniter")
 # `--help` reads no settings, loads no model and runs no event loop.
-SETTINGS_AND_MODEL = ("pydantic", "pydantic_settings", "numpy", "yaml", "asyncio")
+SETTINGS_AND_MODEL = ("pydantic", "pydantic_settings", "numpy", "yaml", "asyncio", "tokenizers")
 
 PROBE = """
 import json, sys

@@ -1,0 +1,85 @@
+"""Static word embeddings: read from wordllama's wheel, and voting for long messages only."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from core.faq.classifier import ClassifierFaqEngine
+from core.faq.dataset import FaqSettings, load_settings
+from core.faq.embeddings import load_embeddings
+from core.faq.model import load_model
+
+LONG = (
+    "so my agency has three people on one upwork account and last spring we pushed an entire "
+    "client codebase through the message threads, is any of that going to end up in their model"
+)
+SHORT = "how do i opt out"
+
+
+def test_texts_embed_to_unit_rows_and_a_paraphrase_is_nearer_than_another_subject() -> None:
+    rows = load_embeddings().embed(
+        [
+            "how do I turn off AI training on upwork",
+            "where do i disable the setting that lets upwork use my data for models",
+            "what is the weather like in lisbon today",
+        ]
+    )
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    assert rows[0] @ rows[1] > rows[0] @ rows[2] + 0.2
+
+
+def test_a_text_with_no_token_embeds_to_zero() -> None:
+    assert not load_embeddings().embed([""]).any()
+
+
+def test_the_model_is_read_from_the_wheel_without_running_wordllama() -> None:
+    # wordllama's loader would download a tokenizer when it misses its own file; its package
+    # (and requests, which it imports) must never be loaded.
+    probe = (
+        "import sys; from core.faq.embeddings import load_embeddings; "
+        "load_embeddings().embed(['hello']); "
+        "print(sorted({'wordllama', 'requests'} & {m.split('.')[0] for m in sys.modules}))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
+def _engine(**settings: float) -> ClassifierFaqEngine:
+    return ClassifierFaqEngine(
+        model=load_model(),
+        settings=load_settings().model_copy(update=settings),
+        embeddings=load_embeddings(),
+    )
+
+
+@pytest.fixture(scope="module")
+def engines() -> tuple[ClassifierFaqEngine, ClassifierFaqEngine]:
+    """Without and with the embedding vote, the rest as shipped."""
+    return _engine(embedding_vote_weight=0.0), _engine(embedding_vote_weight=0.3)
+
+
+def test_a_long_message_gets_the_embedding_vote(
+    engines: tuple[ClassifierFaqEngine, ClassifierFaqEngine],
+) -> None:
+    without, with_vote = (engine.probabilities(LONG)[0] for engine in engines)
+    assert np.isclose(with_vote.sum(), 1.0)
+    assert not np.allclose(without, with_vote)
+
+
+def test_a_short_message_is_scored_without_it(
+    engines: tuple[ClassifierFaqEngine, ClassifierFaqEngine],
+) -> None:
+    without, with_vote = (engine.probabilities(SHORT)[0] for engine in engines)
+    assert np.allclose(without, with_vote)
+
+
+def test_votes_that_leave_the_classifier_nothing_are_refused() -> None:
+    raw = load_settings().model_dump() | {"vote_weight": 0.5, "embedding_vote_weight": 0.5}
+    with pytest.raises(ValidationError, match="must stay below 1"):
+        FaqSettings.model_validate(raw)
