@@ -20,22 +20,12 @@ from core.service import Gigguard
 from core.storage.membership_cache import MembershipCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
-from tests.fakes import FixedFaq, ManualClock
+from tests.fakes import FixedFaq, ManualClock, Seconds
 from tests.services import make_services
 
 SERVER = "G1"
 BOB = MemberKey("discord", "global", "bob")
 TTL = 60.0
-
-
-class Seconds:
-    """The membership cache's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Writes:

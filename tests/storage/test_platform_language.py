@@ -26,21 +26,11 @@ from core.storage.platform_language import PlatformLanguageCache
 from core.storage.policy_cache import PolicyCache
 from core.storage.sql import SqlUnitOfWork
 from core.storage.tables import Member
-from tests.fakes import FixedFaq, ManualClock
+from tests.fakes import FixedFaq, ManualClock, Seconds
 from tests.services import make_services
 
 ALICE = MemberKey("slack", "T1", "alice")
 TTL = 3600.0
-
-
-class Seconds:
-    """The platform language cache's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Statements:
