@@ -34,6 +34,16 @@ class ManualClock:
         self.current += delta
 
 
+class Seconds:
+    """The seconds of a cache's `now` (time.monotonic in the bot), moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class FixedFaq:
     """An FAQ engine that always gives the same match (for tests of everything but retrieval)."""
 

@@ -12,13 +12,15 @@ least recently seen dropped first.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from core.identity import MemberKey
+from core.storage.seen_cache import SeenCache
 
 
-class MembershipCache:
+class MembershipCache(SeenCache[str]):
+    """Per member, the communities seen and when each was: one more adds to the others."""
+
     def __init__(
         self,
         *,
@@ -26,30 +28,7 @@ class MembershipCache:
         size: int = 50_000,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl
-        self._size = size
-        self._now = now
-        self._seen: OrderedDict[MemberKey, dict[str, float]] = OrderedDict()
-        self._forgotten = 0  # bumped by forget(): a membership learned before one is not kept
-
-    def known(self, key: MemberKey, community: str) -> bool:
-        seen_at = self._seen.get(key, {}).get(community)
-        return seen_at is not None and self._now() - seen_at < self._ttl
-
-    def generation(self) -> int:
-        """Pass to `remember`: what was learned before a later `forget` is not kept."""
-        return self._forgotten
+        super().__init__(ttl=ttl, size=size, now=now)
 
     def remember(self, key: MemberKey, communities: Iterable[str], *, generation: int) -> None:
-        if generation != self._forgotten:
-            return
-        now = self._now()
-        seen = self._seen.setdefault(key, {})
-        seen.update((community, now) for community in communities)
-        self._seen.move_to_end(key)
-        if len(self._seen) > self._size:
-            self._seen.popitem(last=False)
-
-    def forget(self, key: MemberKey) -> None:
-        self._forgotten += 1
-        self._seen.pop(key, None)
+        self._remember(key, communities, generation=generation, keep_others=True)

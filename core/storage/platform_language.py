@@ -14,7 +14,6 @@ idempotent.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from sqlalchemy import update
@@ -24,10 +23,13 @@ from sqlmodel import col
 from core.identity import MemberKey
 from core.storage.community import is_member
 from core.storage.memo import MemberMemo
+from core.storage.seen_cache import SeenCache
 from core.storage.tables import Member
 
 
-class PlatformLanguageCache:
+class PlatformLanguageCache(SeenCache[str | None]):
+    """Per member, the one language their platform last reported: a new one replaces it."""
+
     def __init__(
         self,
         *,
@@ -35,31 +37,10 @@ class PlatformLanguageCache:
         size: int = 50_000,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl
-        self._size = size
-        self._now = now
-        self._seen: OrderedDict[MemberKey, tuple[str | None, float]] = OrderedDict()
-        self._forgotten = 0  # bumped by forget(): what was learned before one is not kept
-
-    def known(self, key: MemberKey, language: str | None) -> bool:
-        entry = self._seen.get(key)
-        return entry is not None and entry[0] == language and self._now() - entry[1] < self._ttl
-
-    def generation(self) -> int:
-        """Pass to `remember`: what was learned before a later `forget` is not kept."""
-        return self._forgotten
+        super().__init__(ttl=ttl, size=size, now=now)
 
     def remember(self, key: MemberKey, language: str | None, *, generation: int) -> None:
-        if generation != self._forgotten:
-            return
-        self._seen[key] = (language, self._now())
-        self._seen.move_to_end(key)
-        if len(self._seen) > self._size:
-            self._seen.popitem(last=False)
-
-    def forget(self, key: MemberKey) -> None:
-        self._forgotten += 1
-        self._seen.pop(key, None)
+        self._remember(key, [language], generation=generation, keep_others=False)
 
 
 async def note(

@@ -9,42 +9,24 @@ languages read once for all of them, not once per member.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.bootstrap import ADAPTER_TABLES
-from bot.database import create_engine, session_factory
+from bot.database import create_engine
 from core.identity import MemberKey
-from core.knowledge import load_knowledge
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
-from core.storage.language_cache import LanguageCache
-from core.storage.membership_cache import MembershipCache
-from core.storage.policy_cache import PolicyCache
-from core.storage.sql import SqlUnitOfWork
-from tests.fakes import FixedFaq, ManualClock
-from tests.services import make_services
+from tests.fakes import ManualClock
+from tests.statement_counting import StatementCounter, cached_core
 
 ALICE = MemberKey("slack", "T1", "alice")
 MOD = MemberKey("slack", "T1", "mod")
 
 
-class Counted:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.statements = 0
-        self.commits = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._statement)
-        event.listen(engine.sync_engine, "commit", self._commit)
-
-    def _statement(self, *_: object) -> None:
-        self.statements += 1
-
-    def _commit(self, *_: object) -> None:
-        self.commits += 1
+class Counted(StatementCounter):
+    """Also what one command costs: (statements, commits)."""
 
     async def of(
         self, core: Gigguard, text: str, who: MemberKey = ALICE, server: str | None = None
@@ -65,22 +47,7 @@ async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 def core(engine: AsyncEngine, clock: ManualClock) -> Gigguard:
-    uow = partial(
-        SqlUnitOfWork,
-        session_factory(engine),
-        adapter_tables=ADAPTER_TABLES,
-        policy_cache=PolicyCache(ttl=3600),
-        language_cache=LanguageCache(ttl=3600),
-        memberships=MembershipCache(ttl=3600),
-    )
-    return Gigguard(
-        make_services(
-            knowledge=load_knowledge(),
-            uow=uow,
-            faq=FixedFaq(),
-            clock=clock,
-        )
-    )
+    return cached_core(engine, clock=clock)
 
 
 async def test_statements_per_command(core: Gigguard, engine: AsyncEngine) -> None:

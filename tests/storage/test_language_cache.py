@@ -18,21 +18,12 @@ from bot.database import create_engine, session_factory
 from core.identity import MemberKey
 from core.storage.language_cache import LanguageCache
 from core.storage.sql import SqlUnitOfWork
+from tests.fakes import Seconds
 
 BOB = MemberKey("slack", "T1", "bob")
 ANN = MemberKey("slack", "T1", "ann")
 TTL = 60.0
 AT = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
-
-
-class Seconds:
-    """The cache's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Process:

@@ -3,76 +3,25 @@ and a `forget-me` (here or in another process) never leaves a returning member o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from functools import partial
-
-import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.bootstrap import ADAPTER_TABLES
-from bot.database import create_engine, session_factory
 from core.identity import MemberKey
-from core.knowledge import load_knowledge
 from core.render_text import render_plain
 from core.requests import Actor, Request
 from core.service import Gigguard
 from core.storage.membership_cache import MembershipCache
-from core.storage.policy_cache import PolicyCache
-from core.storage.sql import SqlUnitOfWork
-from tests.fakes import FixedFaq, ManualClock
-from tests.services import make_services
+from tests.fakes import Seconds
+from tests.statement_counting import StatementCounter, cached_core
 
 SERVER = "G1"
 BOB = MemberKey("discord", "global", "bob")
 TTL = 60.0
-
-
-class Seconds:
-    """The membership cache's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Writes:
-    """Statements that write to member_community, seen on the engine."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.count = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._statement)
-
-    def _statement(self, _conn: object, _cursor: object, statement: str, *_: object) -> None:
-        self.count += statement.startswith("INSERT INTO member_community")
-
-
-@pytest.fixture
-async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
-    built = create_engine(any_database_url)
-    yield built
-    await built.dispose()
+MEMBERSHIP_WRITE = "INSERT INTO member_community"
 
 
 def process(engine: AsyncEngine, seconds: Seconds) -> Gigguard:
     """One process's core: its own caches over the shared database."""
-    uow = partial(
-        SqlUnitOfWork,
-        session_factory(engine),
-        adapter_tables=ADAPTER_TABLES,
-        policy_cache=PolicyCache(ttl=3600),
-        memberships=MembershipCache(ttl=TTL, now=seconds),
-    )
-    return Gigguard(
-        make_services(
-            knowledge=load_knowledge(),
-            uow=uow,
-            faq=FixedFaq(),
-            clock=ManualClock(),
-        )
-    )
+    return cached_core(engine, memberships=MembershipCache(ttl=TTL, now=seconds))
 
 
 async def say(core: Gigguard, text: str) -> str:
@@ -87,25 +36,25 @@ async def servers(core: Gigguard) -> list[str]:
 
 
 async def test_a_membership_is_written_once(engine: AsyncEngine) -> None:
-    core, writes = process(engine, Seconds()), Writes(engine)
+    core, statements = process(engine, Seconds()), StatementCounter(engine)
     await say(core, "status")  # a stranger: nothing recorded, and nothing remembered
     assert await servers(core) == []
     await say(core, "done communications")
     assert await servers(core) == [SERVER]
-    written = writes.count
+    written = statements.starting(MEMBERSHIP_WRITE)
     for text in ("status", "done work-product", "ask what changed", "status"):
         await say(core, text)
-    assert writes.count == written
+    assert statements.starting(MEMBERSHIP_WRITE) == written
 
 
 async def test_a_membership_read_with_the_toggles_is_not_written_again(
     engine: AsyncEngine,
 ) -> None:
     await say(process(engine, Seconds()), "done communications")
-    restarted, writes = process(engine, Seconds()), Writes(engine)
+    restarted, statements = process(engine, Seconds()), StatementCounter(engine)
     await say(restarted, "status")  # the read says bob is in the server already
     await say(restarted, "ask what changed")
-    assert writes.count == 0
+    assert statements.starting(MEMBERSHIP_WRITE) == 0
 
 
 async def test_forget_me_then_coming_back_joins_again(engine: AsyncEngine) -> None:

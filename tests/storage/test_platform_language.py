@@ -5,77 +5,30 @@ gone after forget-me, and never kept for a stranger."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from functools import partial
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.bootstrap import ADAPTER_TABLES
-from bot.database import create_engine, session_factory
+from bot.database import session_factory
 from core.identity import MemberKey
-from core.knowledge import load_knowledge
 from core.render_text import render_plain
 from core.replies import CodeBlock
 from core.requests import Actor, Request
 from core.service import Gigguard
-from core.storage.language_cache import LanguageCache
-from core.storage.membership_cache import MembershipCache
 from core.storage.platform_language import PlatformLanguageCache
-from core.storage.policy_cache import PolicyCache
-from core.storage.sql import SqlUnitOfWork
 from core.storage.tables import Member
-from tests.fakes import FixedFaq, ManualClock
-from tests.services import make_services
+from tests.fakes import Seconds
+from tests.statement_counting import StatementCounter, cached_core
 
 ALICE = MemberKey("slack", "T1", "alice")
 TTL = 3600.0
-
-
-class Seconds:
-    """The platform language cache's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Statements:
-    """Statements run on the engine, and those that touch member.platform_language."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.count = 0
-        self.platform = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._statement)
-
-    def _statement(self, _conn: object, _cursor: object, statement: str, *_: object) -> None:
-        self.count += 1
-        self.platform += statement.startswith("UPDATE member SET platform_language")
-
-
-@pytest.fixture
-async def engine(any_database_url: str) -> AsyncIterator[AsyncEngine]:
-    built = create_engine(any_database_url)
-    yield built
-    await built.dispose()
+PLATFORM_WRITE = "UPDATE member SET platform_language"
 
 
 def process(engine: AsyncEngine, seconds: Seconds | None = None) -> Gigguard:
     """One process's core: its own caches over the shared database."""
-    uow = partial(
-        SqlUnitOfWork,
-        session_factory(engine),
-        adapter_tables=ADAPTER_TABLES,
-        policy_cache=PolicyCache(ttl=3600),
-        language_cache=LanguageCache(ttl=3600),
-        memberships=MembershipCache(ttl=3600),
-        platform_languages=PlatformLanguageCache(ttl=TTL, now=seconds or Seconds()),
-    )
-    return Gigguard(
-        make_services(knowledge=load_knowledge(), uow=uow, faq=FixedFaq(), clock=ManualClock())
+    return cached_core(
+        engine, platform_languages=PlatformLanguageCache(ttl=TTL, now=seconds or Seconds())
     )
 
 
@@ -91,20 +44,20 @@ async def stored(engine: AsyncEngine) -> list[str | None]:
 
 
 async def test_written_once_then_only_when_the_platform_says_another(engine: AsyncEngine) -> None:
-    core, seen = process(engine), Statements(engine)
+    core, seen = process(engine), StatementCounter(engine)
     await say(core, "done communications")
     assert await stored(engine) == ["es"]
-    assert seen.platform == 1
-    before = seen.count
+    assert seen.starting(PLATFORM_WRITE) == 1
+    before = seen.statements
     await say(core, "status")
-    assert seen.count - before == 1  # status stays one read: the language is known here
+    assert seen.statements - before == 1  # status stays one read: the language is known here
     await say(core, "done work-product")
     await say(core, "status", locale=None)  # the console, a typed Discord DM: says nothing
-    assert seen.platform == 1 and await stored(engine) == ["es"]
+    assert seen.starting(PLATFORM_WRITE) == 1 and await stored(engine) == ["es"]
     await say(core, "status", locale="pt-BR")
-    assert await stored(engine) == ["pt"] and seen.platform == 2
+    assert await stored(engine) == ["pt"] and seen.starting(PLATFORM_WRITE) == 2
     await say(core, "status", locale="fr-FR")  # not spoken here: nothing to answer later in
-    assert await stored(engine) == [None] and seen.platform == 3
+    assert await stored(engine) == [None] and seen.starting(PLATFORM_WRITE) == 3
 
 
 async def test_only_the_language_is_stored_never_the_locale(engine: AsyncEngine) -> None:
@@ -115,13 +68,13 @@ async def test_only_the_language_is_stored_never_the_locale(engine: AsyncEngine)
 async def test_a_stranger_is_not_stored_and_costs_no_statement_twice(
     engine: AsyncEngine,
 ) -> None:
-    core, seen = process(engine), Statements(engine)
+    core, seen = process(engine), StatementCounter(engine)
     await say(core, "status")
     assert await stored(engine) == []  # no member row is created for it
-    before = seen.count
+    before = seen.statements
     await say(core, "ask what changed")
     await say(core, "status")
-    assert seen.count - before == 1  # the second status's read; the stranger is remembered
+    assert seen.statements - before == 1  # the second status's read; the stranger is remembered
     await say(core, "done communications")  # now a member: the new row gets the language
     assert await stored(engine) == ["es"]
 
