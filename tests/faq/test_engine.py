@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.faq.build import held_out_model
+from core.faq.dataset import DATA_DIR, TRAINING_FILE, load_training
 from core.faq.engine import FaqEngine, FaqMatch, MatchKind
 from core.faq.factory import build_faq_engine, faq_engine_for
 from core.knowledge import load_knowledge
@@ -62,6 +63,30 @@ def test_a_set_by_an_unseen_author_is_answered(
     top1, declined = _rates(_left_out_engine(f"{name}.jsonl", name), f"{name}.jsonl")
     assert top1 >= top1_floor, f"top-1 on {name} left out {top1:.1%}"
     assert declined >= declined_floor, f"declined on {name} left out {declined:.1%}"
+
+
+@pytest.mark.parametrize(
+    ("name", "top1_floor", "declined_floor"),
+    [
+        # Floors just under each set's figure with the shipped engine (bench/README.md round
+        # 8). en_once2 misses the 95% top-1 target (93.5%): it guards the figure.
+        ("en_once", 0.95, 0.91),
+        ("es_once", 0.92, 0.95),
+        ("pt_once", 0.90, 0.92),
+        ("en_once2", 0.93, 0.92),
+        ("es_once2", 0.91, 0.90),
+        ("pt_once2", 0.88, 0.95),
+    ],
+)
+def test_a_run_once_set_never_trained_on_is_answered(
+    engine: FaqEngine, name: str, top1_floor: float, declined_floor: float
+) -> None:
+    # Not a training source (a short question such as "is the opt-out permanent" may still
+    # be written word for word by another author whose set is).
+    assert name not in {row.src for row in load_training(DATA_DIR / TRAINING_FILE)}
+    top1, declined = _rates(engine, f"{name}.jsonl")
+    assert top1 >= top1_floor, f"top-1 on {name} {top1:.1%}"
+    assert declined >= declined_floor, f"declined on {name} {declined:.1%}"
 
 
 @pytest.mark.parametrize("name", ["tune.jsonl", "tune2.jsonl"])
