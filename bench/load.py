@@ -51,6 +51,9 @@ QUESTIONS = [
     "how do I turn off upwork AI training",
     "is my 2023 work included",
     "what do I lose by opting out",
+    # A long one: messages of 15 words or more also get the FAQ's embedding vote (round 8).
+    "my agency shares one upwork account and last spring we sent a client's whole codebase"
+    " through the messages, is any of that going to be used for their AI now",
 ]
 
 

@@ -11,6 +11,7 @@ test checks both give the same probabilities.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter
@@ -139,7 +140,21 @@ def from_parts(
 
 
 def load_model(path: Path = MODEL_FILE) -> FaqModel:
-    """The committed artifact; a missing or foreign file says how to rebuild it."""
+    """The committed artifact; a missing or foreign file says how to rebuild it.
+
+    Loaded once per process while the file is unchanged: a knowledge reload builds a new
+    engine around the same model instead of holding a second copy (tens of MB) beside the
+    one still serving. The model is never modified after loading.
+    """
+    try:
+        modified = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise FaqDataError(f"{path}: {exc}; run `gigguard faq build`") from exc
+    return _load_model(path, modified)
+
+
+@functools.lru_cache(maxsize=1)
+def _load_model(path: Path, modified: int) -> FaqModel:
     try:
         with np.load(path, allow_pickle=False) as npz:
             meta = json.loads(str(npz["meta"]))

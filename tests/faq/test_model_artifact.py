@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,15 @@ def test_a_saved_model_loads_back_the_same(pipeline: Any, tmp_path: Path) -> Non
 def test_a_missing_model_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(FaqDataError, match="gigguard faq build"):
         build_faq_engine(load_knowledge(), tmp_path / "nothing.npz")
+
+
+def test_engines_share_one_loaded_model_until_the_file_changes(
+    pipeline: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "m.npz"
+    to_model(pipeline, _rows(), data_hash="first").save(path)
+    first = load_model(path)
+    assert load_model(path) is first  # a knowledge reload holds no second copy
+    to_model(pipeline, _rows(), data_hash="second").save(path)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert load_model(path).data_hash == "second"
