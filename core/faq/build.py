@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from core.faq import features, text
+from core.faq import embeddings, features, text
 from core.faq.dataset import (
     DATA_DIR,
     INDEX_FILE,
@@ -52,7 +52,7 @@ def data_hash(knowledge: Knowledge, data_dir: Path = DATA_DIR) -> str:
         digest.update(path.read_bytes())
     digest.update(load_settings(data_dir).model.model_dump_json().encode())
     digest.update(json.dumps(shipped_titles(knowledge), sort_keys=True).encode())
-    for module in (features, text):
+    for module in (features, text, embeddings):
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(model_version().encode())
     return digest.hexdigest()
