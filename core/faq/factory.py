@@ -37,7 +37,15 @@ def faq_engine_for(
 
 
 def build_faq_engine(knowledge: Knowledge, model_path: Path = MODEL_FILE) -> ClassifierFaqEngine:
-    """Load the artifact (milliseconds; no training at start-up) and add community topics."""
+    """Load the artifact (milliseconds; no training at start-up) and add community topics.
+
+    Also keeps numpy's BLAS to one thread in this process: its one matrix product (the
+    embedding vote, 0.2 ms) gains nothing from a second thread, whose workers then spin
+    on the CPU the event loop needs (bench/load.py: 4.1 instead of 1.9 CPU ms per `ask`).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
     model = load_model(model_path)
     if OFF_TOPIC not in model.classes:
         raise FaqDataError(f"{model_path}: no off-topic class; run `gigguard faq build`")
