@@ -55,8 +55,12 @@ class ClassifierFaqEngine:
         self._off = self._classes.index(OFF_TOPIC)
         self._small_talk = frozenset(w for p in settings.small_talk for w in tokenize(p))
 
-    def probabilities(self, question: str) -> tuple[NDArray[np.float64], str, float]:
-        """Every class's blended probability, the nearest neighbour's class and similarity."""
+    def probabilities(
+        self, question: str, tokens: Sequence[str] | None = None
+    ) -> tuple[NDArray[np.float64], str, float]:
+        """Every class's blended probability, the nearest neighbour's class and similarity.
+
+        `tokens`: the question's (text.tokenize), when the caller has them already."""
         s = self._settings
         vector = self._model.vectorize(question)
         learned = np.zeros(len(self._classes))
@@ -66,9 +70,8 @@ class ClassifierFaqEngine:
             similarities = np.concatenate([similarities, self._community_rows.similarities(vector)])
         shares, nearest, similarity = self._vote(similarities)
         blended = s.vote_weight * shares
-        embedded = (
-            s.embedding_vote_weight if len(tokenize(question)) >= s.embedding_min_words else 0
-        )
+        words = len(tokenize(question) if tokens is None else tokens)
+        embedded = s.embedding_vote_weight if words >= s.embedding_min_words else 0.0
         if embedded:
             embedding = self._embeddings.embed([question])[0]
             gist_shares, _, _ = self._vote(self._row_embeddings @ embedding)
@@ -80,7 +83,7 @@ class ClassifierFaqEngine:
         self, similarities: NDArray[np.floating[Any]]
     ) -> tuple[NDArray[np.float64], int, float]:
         return vote(
-            similarities.astype(np.float64),
+            similarities.astype(np.float64, copy=False),
             self._labels,
             classes=len(self._classes),
             k=self._settings.vote_k,
@@ -93,7 +96,7 @@ class ClassifierFaqEngine:
         tokens = tokenize(question)
         if tokens and all(t in self._small_talk for t in tokens):
             return FaqMatch(kind=MatchKind.GREETING, topic=None, confidence=1.0)
-        p, nearest, similarity = self.probabilities(question)
+        p, nearest, similarity = self.probabilities(question, tokens)
         s = self._settings
         if nearest in self._community and similarity >= s.community_similarity:
             return FaqMatch(kind=MatchKind.ANSWER, topic=nearest, confidence=similarity)

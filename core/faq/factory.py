@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from core.faq.classifier import ClassifierFaqEngine
@@ -36,6 +37,13 @@ def faq_engine_for(
     )
 
 
+@functools.cache
+def _one_blas_thread() -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def build_faq_engine(knowledge: Knowledge, model_path: Path = MODEL_FILE) -> ClassifierFaqEngine:
     """Load the artifact (milliseconds; no training at start-up) and add community topics.
 
@@ -43,9 +51,7 @@ def build_faq_engine(knowledge: Knowledge, model_path: Path = MODEL_FILE) -> Cla
     embedding vote, 0.2 ms) gains nothing from a second thread, whose workers then spin
     on the CPU the event loop needs (bench/load.py: 4.1 instead of 1.9 CPU ms per `ask`).
     """
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1, user_api="blas")
+    _one_blas_thread()
     model = load_model(model_path)
     if OFF_TOPIC not in model.classes:
         raise FaqDataError(f"{model_path}: no off-topic class; run `gigguard faq build`")

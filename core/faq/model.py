@@ -134,7 +134,7 @@ def from_parts(
         coef=coef.astype(np.float32),
         intercept=intercept.astype(np.float32),
         neighbours=neighbours,
-        embeddings=embeddings.astype(np.float32),
+        embeddings=embeddings.astype(np.float32, copy=False),
         data_hash=data_hash,
     )
 

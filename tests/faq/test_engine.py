@@ -35,6 +35,12 @@ def _rates(engine: FaqEngine, name: str) -> tuple[float, float]:
     return top1, declined
 
 
+def _assert_floors(engine: FaqEngine, name: str, top1_floor: float, declined_floor: float) -> None:
+    top1, declined = _rates(engine, f"{name}.jsonl")
+    assert top1 >= top1_floor, f"top-1 on {name} {top1:.1%}"
+    assert declined >= declined_floor, f"declined on {name} {declined:.1%}"
+
+
 def _left_out_engine(name: str, source: str | None) -> FaqEngine:
     """Trained without the set and without any phrasing that nearly duplicates one of it."""
     knowledge = load_knowledge()
@@ -60,9 +66,7 @@ def test_a_set_by_an_unseen_author_is_answered(
     name: str, top1_floor: float, declined_floor: float
 ) -> None:
     # Trained without the set (and its near-copies); misses are never printed.
-    top1, declined = _rates(_left_out_engine(f"{name}.jsonl", name), f"{name}.jsonl")
-    assert top1 >= top1_floor, f"top-1 on {name} left out {top1:.1%}"
-    assert declined >= declined_floor, f"declined on {name} left out {declined:.1%}"
+    _assert_floors(_left_out_engine(f"{name}.jsonl", name), name, top1_floor, declined_floor)
 
 
 @pytest.mark.parametrize(
@@ -84,9 +88,7 @@ def test_a_run_once_set_never_trained_on_is_answered(
     # Not a training source (a short question such as "is the opt-out permanent" may still
     # be written word for word by another author whose set is).
     assert name not in {row.src for row in load_training(DATA_DIR / TRAINING_FILE)}
-    top1, declined = _rates(engine, f"{name}.jsonl")
-    assert top1 >= top1_floor, f"top-1 on {name} {top1:.1%}"
-    assert declined >= declined_floor, f"declined on {name} {declined:.1%}"
+    _assert_floors(engine, name, top1_floor, declined_floor)
 
 
 @pytest.mark.parametrize("name", ["tune.jsonl", "tune2.jsonl"])
