@@ -24,6 +24,7 @@ from bot.delivery import delivery_directories, delivery_messengers, run_worker
 from bot.health import AdapterStatus
 from bot.knowledge_reload import reload_everywhere, reload_in_background, watch_generation
 from bot.lifecycle import Graceful, run_until_stopped
+from bot.malloc_arenas import limit_malloc_arenas
 from bot.platforms import ConsoleOptions, discord_config, slack_config, slack_installations
 from bot.settings import Settings
 from core.admission import Admission
@@ -116,6 +117,7 @@ def build_app(
     knowledge already exists (it takes seconds to build)."""
     from adapters.console.render import Choices
 
+    limit_malloc_arenas()
     chosen = serve.platforms
     adapters = AdapterStatus()
     # Both configurations first: a missing token stops start-up before anything is built.

@@ -51,9 +51,19 @@ def from_locale(locale: str | None) -> str | None:
 def _identifier() -> LanguageIdentifier:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
+    every = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    every.set_languages(list(LANGUAGES))
+    # A new identifier holding only the three languages' columns: `every` also keeps the
+    # table of all 142 (28 MB) for a later set_languages(None), which is never called here.
+    return LanguageIdentifier(
+        every.nb_ptc,
+        every.nb_pc,
+        every.nb_classes,
+        every.tk_nextmove,
+        every.tk_output,
+        norm_probs=True,
+        tk_row=every.tk_row,
+    )
 
 
 def detect(text: str) -> str | None:

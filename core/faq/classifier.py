@@ -49,9 +49,9 @@ class ClassifierFaqEngine:
             blocks=len(model.blocks),
         )
         self._labels = np.concatenate([model.neighbours.labels, self._community_rows.labels])
-        self._row_embeddings = np.concatenate(
-            [model.embeddings, embeddings.embed([text for _, text in rows])]
-        )
+        # Beside the model's own rows, never concatenated with them: a copy of the model's
+        # (6,654 x 256 float32, 6.8 MB) would stay alive next to the cached model's.
+        self._community_embeddings = embeddings.embed([text for _, text in rows])
         self._off = self._classes.index(OFF_TOPIC)
         self._small_talk = frozenset(w for p in settings.small_talk for w in tokenize(p))
 
@@ -74,7 +74,8 @@ class ClassifierFaqEngine:
         embedded = s.embedding_vote_weight if words >= s.embedding_min_words else 0.0
         if embedded:
             embedding = self._embeddings.embed([question])[0]
-            gist_shares, _, _ = self._vote(self._row_embeddings @ embedding)
+            gist = [self._model.embeddings @ embedding, self._community_embeddings @ embedding]
+            gist_shares, _, _ = self._vote(np.concatenate(gist))
             blended += embedded * gist_shares
         blended += (1 - s.vote_weight - embedded) * learned
         return blended, self._classes[nearest], similarity

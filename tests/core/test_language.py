@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core.identity import MemberKey
@@ -106,3 +107,19 @@ async def test_a_storage_failure_noting_it_does_not_fail_the_command(
     reply = render_plain(await core.handle(Request(Actor(alice, locale="pt-BR"), "status")))
     assert "[x] Dados de comunicação" in reply  # the status itself, in the platform's language
     assert "could not record the member's platform language" in caplog.text
+
+
+def test_the_identifier_keeps_only_the_three_languages_tables() -> None:
+    # py3langid's own identifier keeps every language's table (142 columns, 28 MB) beside
+    # the restricted one, for a set_languages(None) this bot never makes.
+    from core.language import LANGUAGES, _identifier
+
+    identifier = _identifier()
+    tables = [
+        value
+        for value in (getattr(identifier, name) for name in type(identifier).__slots__)
+        for value in (value if isinstance(value, tuple) else (value,))
+        if isinstance(value, np.ndarray) and value.ndim == 2
+    ]
+    assert tables
+    assert all(table.shape[1] == len(LANGUAGES) for table in tables)
