@@ -99,7 +99,9 @@ def migrate(url: str) -> None:
     """As `make run`, systemd and the Dockerfile do: `gigguard db upgrade` in its own process
     before the bot starts, so Alembic is not in the bot's memory (nor in this peak RSS)."""
     env = {**os.environ, "GIGGUARD_DATABASE_URL": url}
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"], env=env, check=True, capture_output=True
+    )
 
 
 def request_for(rng: random.Random, members: int) -> Request:
