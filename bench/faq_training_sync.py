@@ -6,7 +6,8 @@
 (`src: written`, or `written-es` / `written-pt` in Spanish / Portuguese, kept as they are)
 plus every row of the sets named in TRAINING, tagged with its set so bench/faq_eval.py can
 leave one author's set out. Rebuild the model afterwards.
-final_once (the run-once set) is never read here.
+A run-once set is scored once, by the final engine of its round, and joins training in a
+later round, when a new run-once set (never read here) takes its place (bench/README.md).
 """
 
 from __future__ import annotations
@@ -30,8 +31,22 @@ TRAINING = {
     # Written in Spanish and Portuguese by an author who never saw the engine (issue 15).
     "es_heldout": ROOT / "tests/data/faq/es_heldout.jsonl",
     "pt_heldout": ROOT / "tests/data/faq/pt_heldout.jsonl",
+    # The run-once sets of rounds 6-8, each scored once at the end of its round (round 9).
+    "final_once": ROOT / "tests/data/faq/final_once.jsonl",
+    **{
+        f"{language}_once{suffix}": ROOT / f"tests/data/faq/{language}_once{suffix}.jsonl"
+        for suffix in ("", "2")
+        for language in ("en", "es", "pt")
+    },
+    # Round 9: a new author, weighted to terse fragments and hard near-misses.
+    "authorD": ROOT / "tests/data/faq/authorD.jsonl",
+    "authorD_es": ROOT / "tests/data/faq/authorD_es.jsonl",
+    "authorD_pt": ROOT / "tests/data/faq/authorD_pt.jsonl",
 }
-LANGUAGE = {"es_heldout": "es", "pt_heldout": "pt"}  # every other set is in English
+LANGUAGE = {  # every other set is in English
+    **{name: "es" for name in ("es_heldout", "es_once", "es_once2", "authorD_es")},
+    **{name: "pt" for name in ("pt_heldout", "pt_once", "pt_once2", "authorD_pt")},
+}
 WRITTEN = "written"
 
 
