@@ -20,9 +20,9 @@ _M_ARENA_MAX = -8  # glibc's malloc.h
 
 
 @functools.cache
-def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
+def limit_malloc_arenas() -> bool:
     """True when glibc accepted the limit; arenas made before the call stay."""
     name = ctypes.util.find_library("c")
     libc = ctypes.CDLL(name) if name else None
     mallopt = getattr(libc, "mallopt", None)
-    return bool(mallopt is not None and mallopt(_M_ARENA_MAX, arenas) == 1)
+    return bool(mallopt is not None and mallopt(_M_ARENA_MAX, ARENAS) == 1)
