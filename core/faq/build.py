@@ -125,11 +125,11 @@ def to_model(pipeline: Any, rows: list[Row], data_hash: str = "") -> FaqModel:
     by_column = union.transform([q for q, _ in rows]).tocsc()
     by_column.sort_indices()
     classes = [str(c) for c in classifier.classes_]
-    neighbours = Neighbours(
-        starts=by_column.indptr.astype(np.int64),
-        rows=by_column.indices.astype(np.int32),
-        data=by_column.data.astype(np.float32),
-        labels=np.array([classes.index(label) for _, label in rows], dtype=np.int32),
+    neighbours = Neighbours.compact(
+        starts=by_column.indptr,
+        rows=by_column.indices,
+        data=by_column.data,
+        labels=[classes.index(label) for _, label in rows],
         blocks=len(BLOCKS),
     )
     return from_parts(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,11 +23,33 @@ Sparse = tuple[NDArray[np.int64], NDArray[np.float32]]  # feature columns, weigh
 
 @dataclass(frozen=True, slots=True)
 class Neighbours:
-    starts: NDArray[np.int64]  # postings of column c: starts[c] .. starts[c + 1]
-    rows: NDArray[np.int32]  # the row of each posting
-    data: NDArray[np.float32]  # its weight
+    starts: NDArray[np.integer[Any]]  # postings of column c: starts[c] .. starts[c + 1]
+    rows: NDArray[np.integer[Any]]  # the row of each posting
+    data: NDArray[np.floating[Any]]  # its weight
     labels: NDArray[np.int32]  # class number of each row
     blocks: int  # unit-length blocks per vector: a vector's squared norm
+
+    @classmethod
+    def compact(
+        cls,
+        *,
+        starts: NDArray[np.integer[Any]],
+        rows: NDArray[np.integer[Any]],
+        data: NDArray[np.floating[Any]],
+        labels: Sequence[int],
+        blocks: int,
+    ) -> Neighbours:
+        """The postings in the narrowest types that hold them: row numbers in 16 bits for the
+        model's 9,000 rows (wider past 65,535), weights (0..1) in float16. Of the 1.5 million
+        postings, that is 6 MB less for every process that answers questions, and cosines
+        move by about 1e-3, a hundredth of the vote's temperature."""
+        return cls(
+            starts=starts.astype(np.min_scalar_type(int(starts[-1]) if len(starts) else 0)),
+            rows=rows.astype(np.min_scalar_type(max(len(labels) - 1, 0))),
+            data=data.astype(np.float16),
+            labels=np.asarray(labels, dtype=np.int32),
+            blocks=blocks,
+        )
 
     @classmethod
     def from_vectors(
@@ -38,12 +61,8 @@ class Neighbours:
         rows = np.repeat(np.arange(len(vectors), dtype=np.int32), lengths)
         order = np.argsort(columns, kind="stable")
         starts = np.searchsorted(columns[order], np.arange(size + 1))
-        return cls(
-            starts=starts.astype(np.int64),
-            rows=rows[order],
-            data=data[order].astype(np.float32),
-            labels=np.asarray(labels, dtype=np.int32),
-            blocks=blocks,
+        return cls.compact(
+            starts=starts, rows=rows[order], data=data[order], labels=labels, blocks=blocks
         )
 
     def similarities(self, vector: Sparse) -> NDArray[np.float64]:
@@ -55,7 +74,7 @@ class Neighbours:
         spans = [slice(b, e) for b, e in zip(begin.tolist(), end.tolist(), strict=True)]
         rows = np.concatenate([self.rows[s] for s in spans] or [self.rows[:0]])
         data = np.concatenate([self.data[s] for s in spans] or [self.data[:0]])
-        weights = data * np.repeat(values, end - begin)
+        weights = data.astype(np.float32) * np.repeat(values, end - begin)
         sums = np.bincount(rows, weights=weights, minlength=len(self.labels))
         return sums / self.blocks
 

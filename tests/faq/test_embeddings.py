@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from pydantic import ValidationError
 
 from core.faq.classifier import ClassifierFaqEngine
-from core.faq.dataset import FaqSettings, load_settings
-from core.faq.embeddings import load_embeddings
+from core.faq.dataset import FaqDataError, FaqSettings, load_settings
+from core.faq.embeddings import load_embeddings, open_token_table
 from core.faq.model import load_model
 
 LONG = (
@@ -83,3 +86,26 @@ def test_votes_that_leave_the_classifier_nothing_are_refused() -> None:
     raw = load_settings().model_dump() | {"vote_weight": 0.5, "embedding_vote_weight": 0.5}
     with pytest.raises(ValidationError, match="must stay below 1"):
         FaqSettings.model_validate(raw)
+
+
+def test_the_table_is_read_not_mapped() -> None:
+    # A mapped table's pages, touched by each message's rows, stay counted in the process's
+    # memory (7 MB after one long message); rows read with pread are not.
+    probe = (
+        "from core.faq.embeddings import load_embeddings; "
+        f"load_embeddings().embed([{LONG!r}]); "
+        "print(sum('.safetensors' in line for line in open('/proc/self/maps')))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "0"
+
+
+def test_a_table_that_is_not_float16_vectors_is_refused(tmp_path: Path) -> None:
+    header = json.dumps(
+        {"embedding.weight": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]}}
+    )
+    path = tmp_path / "table.safetensors"
+    path.write_bytes(struct.pack("<Q", len(header)) + header.encode() + bytes(16))
+    with pytest.raises(FaqDataError, match="not a float16 matrix"):
+        open_token_table(path, "embedding.weight")
