@@ -31,21 +31,32 @@ TRAINING = {
     # Written in Spanish and Portuguese by an author who never saw the engine (issue 15).
     "es_heldout": ROOT / "tests/data/faq/es_heldout.jsonl",
     "pt_heldout": ROOT / "tests/data/faq/pt_heldout.jsonl",
-    # The run-once sets of rounds 6-8, each scored once at the end of its round (round 9).
+    # The run-once sets of rounds 6-9, each scored once at the end of its round (rounds 9, 10).
     "final_once": ROOT / "tests/data/faq/final_once.jsonl",
     **{
         f"{language}_once{suffix}": ROOT / f"tests/data/faq/{language}_once{suffix}.jsonl"
-        for suffix in ("", "2")
+        for suffix in ("", "2", "3")
         for language in ("en", "es", "pt")
     },
     # Round 9: a new author, weighted to terse fragments and hard near-misses.
     "authorD": ROOT / "tests/data/faq/authorD.jsonl",
     "authorD_es": ROOT / "tests/data/faq/authorD_es.jsonl",
     "authorD_pt": ROOT / "tests/data/faq/authorD_pt.jsonl",
+    # Round 10: a new author, weighted to long messages whose story comes before the question,
+    # questions that describe a thing instead of naming it, and hard near-misses.
+    "authorE": ROOT / "tests/data/faq/authorE.jsonl",
+    "authorE_es": ROOT / "tests/data/faq/authorE_es.jsonl",
+    "authorE_pt": ROOT / "tests/data/faq/authorE_pt.jsonl",
 }
 LANGUAGE = {  # every other set is in English
-    **{name: "es" for name in ("es_heldout", "es_once", "es_once2", "authorD_es")},
-    **{name: "pt" for name in ("pt_heldout", "pt_once", "pt_once2", "authorD_pt")},
+    **{
+        name: "es"
+        for name in ("es_heldout", "es_once", "es_once2", "es_once3", "authorD_es", "authorE_es")
+    },
+    **{
+        name: "pt"
+        for name in ("pt_heldout", "pt_once", "pt_once2", "pt_once3", "authorD_pt", "authorE_pt")
+    },
 }
 WRITTEN = "written"
 

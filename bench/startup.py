@@ -4,9 +4,10 @@
 
 Each figure is the median of fresh processes: wall time (the target; it includes waiting for
 a busy CPU) and CPU time (user + system, steadier on a shared machine), and the peak RSS of
-`ask`. Console ready = from launch until it answers a first "hi" on a piped stdin. Every
-console run uses one SQLite database: the first run creates and migrates it, so the median is
-a start on a database already at the schema head (what a restart does).
+`ask`, with a short question and with a long one (which also reads static embeddings).
+Console ready = from launch until it answers a first "hi" on a piped stdin. Every console run
+uses one SQLite database: the first run creates and migrates it, so the median is a start on
+a database already at the schema head (what a restart does).
 
 The project's own modules are byte-compiled first, as `pip install .` does for the image and
 the systemd install (deploy/). Without that, an editable checkout run with
@@ -32,7 +33,12 @@ from pathlib import Path
 GIGGUARD = Path(sys.executable).parent / "gigguard"
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "core", "adapters")
-TARGETS = {"--help": 0.5, "ask": 1.0, "console ready": 1.5}  # seconds, idle 2-core machine
+TARGETS = {"--help": 0.5, "ask": 1.0, "ask, long": 1.0, "console ready": 1.5}  # idle 2 cores
+# A long message also reads static embeddings (core/faq/embeddings.py): the larger process.
+LONG_QUESTION = (
+    "so i have been on upwork for six years and my clients send me their files through the "
+    "message threads, is any of that going to be used for their ai now"
+)
 RSS_TARGET_MB = 120
 
 
@@ -68,6 +74,7 @@ def measure(runs: int) -> dict[str, tuple[float, float, float]]:
         cases = {
             "--help": (["--help"], ""),
             "ask": (["ask", "how do i opt out of upwork ai training"], ""),
+            "ask, long": (["ask", LONG_QUESTION], ""),
             "console ready": (["console"], "hi\n"),
         }
         for name, (args, stdin) in cases.items():
@@ -102,10 +109,10 @@ def report(runs: int = 5, *, compiled: bool = True) -> None:
             f"  {name:<14} {wall:5.2f} s wall ({verdict}, target {TARGETS[name]} s), "
             f"{cpu:5.2f} s CPU, {rss:4.0f} MB RSS"
         )
-    rss = figures["ask"][2]
+    rss = max(figures["ask"][2], figures["ask, long"][2])
     print(
-        f"  RSS of ask: {rss:.0f} MB ({'met' if rss <= RSS_TARGET_MB else 'NOT met'}, "
-        f"target {RSS_TARGET_MB} MB)"
+        f"  RSS of ask (the larger of the two): {rss:.0f} MB "
+        f"({'met' if rss <= RSS_TARGET_MB else 'NOT met'}, target {RSS_TARGET_MB} MB)"
     )
 
 

@@ -51,14 +51,16 @@ def _left_out_engine(name: str, source: str | None) -> FaqEngine:
 @pytest.mark.parametrize(
     ("name", "top1_floor", "declined_floor"),
     [
-        # Floors one question under each fold's figure in round 9 (bench/README.md): authorD
-        # 95.0 / 95.0, blind2 96.9 / 90.0; authorB 93.8 / 92.9 is under the 95% target.
-        ("authorD", 0.945, 0.94),
-        ("blind2", 0.96, 0.90),
-        ("authorB", 0.93, 0.92),
-        # Spanish and Portuguese, targets 90% / 85% (issue 15): 94.0 / 90.5 and 94.2 / 94.9.
-        ("es_heldout", 0.93, 0.90),
-        ("pt_heldout", 0.94, 0.94),
+        # Floors one question under each fold's figure in round 10 (bench/README.md): authorB
+        # 95.0 / 95.7, blind2 96.2 / 90.0, authorE 97.5 / 94.0.
+        ("authorB", 0.945, 0.94),
+        ("blind2", 0.955, 0.88),
+        ("authorE", 0.97, 0.93),
+        # Spanish and Portuguese, targets 90% / 85% (issue 15): 95.1 / 93.2 and 94.7 / 96.2;
+        # authorE_pt 88.0 / 90.0 is under the 90% target.
+        ("es_heldout", 0.945, 0.92),
+        ("pt_heldout", 0.94, 0.95),
+        ("authorE_pt", 0.87, 0.86),
     ],
 )
 def test_a_set_by_an_unseen_author_is_answered(
@@ -71,11 +73,11 @@ def test_a_set_by_an_unseen_author_is_answered(
 @pytest.mark.parametrize(
     ("name", "top1_floor", "declined_floor"),
     [
-        # Round 9's run-once sets, scored once by the shipped engine (bench/README.md):
-        # en 98.5 / 96.2, es 100 / 100, pt 96.7 / 100; floors one question under.
-        ("en_once3", 0.98, 0.96),
-        ("es_once3", 0.98, 0.96),
-        ("pt_once3", 0.96, 0.96),
+        # Round 10's run-once sets, scored once by the shipped engine (bench/README.md):
+        # en 97.5 / 97.5, es 95.0 / 100, pt 95.0 / 100; floors one question under.
+        ("en_once4", 0.97, 0.96),
+        ("es_once4", 0.93, 0.96),
+        ("pt_once4", 0.93, 0.96),
     ],
 )
 def test_a_run_once_set_never_trained_on_is_answered(

@@ -10,7 +10,9 @@ from core.faq.model import Block, from_parts, load_model
 
 
 def _block(*grams: str) -> Block:
-    return Block(grams=np.array([g.encode() for g in grams]), idf=np.ones(len(grams), np.float32), offset=0)
+    return Block(
+        grams=np.array([g.encode() for g in grams]), idf=np.ones(len(grams), np.float32), offset=0
+    )
 
 
 def test_only_grams_in_the_vocabulary_are_counted_and_each_as_often_as_it_occurs() -> None:
