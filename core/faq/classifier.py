@@ -52,6 +52,8 @@ class ClassifierFaqEngine:
         # Beside the model's own rows, never concatenated with them: a copy of the model's
         # (6,654 x 256 float32, 6.8 MB) would stay alive next to the cached model's.
         self._community_embeddings = embeddings.embed([text for _, text in rows])
+        postings = np.diff(model.neighbours.starts)
+        self._common = postings > settings.vote_common_share * len(model.neighbours.labels)
         self._off = self._classes.index(OFF_TOPIC)
         self._small_talk = frozenset(w for p in settings.small_talk for w in tokenize(p))
 
@@ -65,9 +67,12 @@ class ClassifierFaqEngine:
         vector = self._model.vectorize(question)
         learned = np.zeros(len(self._classes))
         learned[: len(self._model.classes)] = self._model.probabilities(vector)
-        similarities = self._model.neighbours.similarities(vector)
+        columns, values = vector
+        telling = ~self._common[columns]
+        near = (columns[telling], values[telling])
+        similarities = self._model.neighbours.similarities(near)
         if self._community:
-            similarities = np.concatenate([similarities, self._community_rows.similarities(vector)])
+            similarities = np.concatenate([similarities, self._community_rows.similarities(near)])
         shares, nearest, similarity = self._vote(similarities)
         blended = s.vote_weight * shares
         words = len(tokenize(question) if tokens is None else tokens)

@@ -62,6 +62,7 @@ class FaqSettings(_Strict):
     vote_weight: float = Field(ge=0, le=1)
     vote_k: int = Field(ge=1)
     vote_temperature: float = Field(gt=0)
+    vote_common_share: float = Field(gt=0, le=1)
     embedding_vote_weight: float = Field(ge=0, le=1)
     embedding_min_words: int = Field(ge=1)
     community_similarity: float = Field(gt=0, le=1)

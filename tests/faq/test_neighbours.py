@@ -1,9 +1,12 @@
-"""The neighbours' postings: stored narrow, scored as before."""
+"""The neighbours' postings: stored narrow, scored as before; common n-grams cast no vote."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from core.faq.classifier import ClassifierFaqEngine
+from core.faq.dataset import load_settings
+from core.faq.embeddings import load_embeddings
 from core.faq.model import load_model
 from core.faq.neighbours import Neighbours
 
@@ -31,3 +34,22 @@ def test_cosines_from_float16_postings_match_float32_ones() -> None:
     ]
     assert neighbours.data.dtype == np.float16
     assert np.allclose(neighbours.similarities(question), expected, atol=2e-3)
+
+
+def _engine(**settings: float) -> ClassifierFaqEngine:
+    return ClassifierFaqEngine(
+        model=load_model(),
+        settings=load_settings().model_copy(update=settings),
+        embeddings=load_embeddings(),
+    )
+
+
+def test_the_vote_ignores_the_ngrams_most_training_questions_share() -> None:
+    # " a", "e ", "th": in more than vote_common_share of the rows, they only slow the vote.
+    shipped, every_gram = _engine(), _engine(vote_common_share=1.0)
+    _, _, shipped_similarity = shipped.probabilities("a")
+    _, _, full_similarity = every_gram.probabilities("a")
+    assert shipped_similarity < full_similarity
+    _, _, rare = shipped.probabilities("7719 8823")
+    _, _, rare_full = every_gram.probabilities("7719 8823")
+    assert rare == rare_full
