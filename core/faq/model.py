@@ -40,7 +40,8 @@ class Block:
     scikit-learn's vocabulary) and their idf weights.
 
     The grams are ASCII (text.tokenize keeps [a-z0-9]), so they are held as one numpy bytes
-    array and found by binary search: a dict of 58,000 str keys held 5 MB, this holds 1."""
+    array (1 MB) and found by binary search: a dict of the 50,000 str keys of round 9 cost 11
+    MB of the process's memory (bench/README.md, round 10)."""
 
     grams: NDArray[np.bytes_]
     idf: Vector
@@ -86,7 +87,8 @@ class FaqModel:
                 values.append(weights / norm)
         if not columns:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        return np.concatenate(columns).astype(np.int64), np.concatenate(values).astype(np.float32)
+        joined = np.concatenate(columns).astype(np.int64, copy=False)
+        return joined, np.concatenate(values).astype(np.float32)
 
     def probabilities(self, vector: Sparse) -> NDArray[np.float64]:
         columns, values = vector

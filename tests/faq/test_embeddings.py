@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from core.faq.classifier import ClassifierFaqEngine
 from core.faq.dataset import FaqDataError, FaqSettings, load_settings
 from core.faq.embeddings import load_embeddings, open_token_table
-from core.faq.model import load_model
+from tests.faq.engines import engine_with
 
 LONG = (
     "so my agency has three people on one upwork account and last spring we pushed an entire "
@@ -53,18 +53,10 @@ def test_the_model_is_read_from_the_wheel_without_running_wordllama() -> None:
     assert run.stdout.strip() == "[]"
 
 
-def _engine(**settings: float) -> ClassifierFaqEngine:
-    return ClassifierFaqEngine(
-        model=load_model(),
-        settings=load_settings().model_copy(update=settings),
-        embeddings=load_embeddings(),
-    )
-
-
 @pytest.fixture(scope="module")
 def engines() -> tuple[ClassifierFaqEngine, ClassifierFaqEngine]:
     """Without and with the embedding vote, the rest as shipped."""
-    return _engine(embedding_vote_weight=0.0), _engine(embedding_vote_weight=0.3)
+    return engine_with(embedding_vote_weight=0.0), engine_with(embedding_vote_weight=0.3)
 
 
 def test_a_long_message_gets_the_embedding_vote(

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.faq.classifier import ClassifierFaqEngine
-from core.faq.dataset import load_settings
-from core.faq.embeddings import load_embeddings
 from core.faq.model import load_model
 from core.faq.neighbours import Neighbours
+from tests.faq.engines import engine_with
 
 
 def _postings(rows: int) -> Neighbours:
@@ -36,17 +34,9 @@ def test_cosines_from_float16_postings_match_float32_ones() -> None:
     assert np.allclose(neighbours.similarities(question), expected, atol=2e-3)
 
 
-def _engine(**settings: float) -> ClassifierFaqEngine:
-    return ClassifierFaqEngine(
-        model=load_model(),
-        settings=load_settings().model_copy(update=settings),
-        embeddings=load_embeddings(),
-    )
-
-
 def test_the_vote_ignores_the_ngrams_most_training_questions_share() -> None:
     # " a", "e ", "th": in more than vote_common_share of the rows, they only slow the vote.
-    shipped, every_gram = _engine(), _engine(vote_common_share=1.0)
+    shipped, every_gram = engine_with(), engine_with(vote_common_share=1.0)
     _, _, shipped_similarity = shipped.probabilities("a")
     _, _, full_similarity = every_gram.probabilities("a")
     assert shipped_similarity < full_similarity
